@@ -1,0 +1,160 @@
+"""Protocol files -> validated model objects."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+from .model import (Answer, Block, Clause, Council, DocumentControl, Library, ListBlock, ListItem,
+                    Note, Paragraph, Protocol, ProtocolVersion, Question, Quote, ReviewEntry,
+                    Revision, Section, Signature, Subheading, Table, Topic)
+from .source import Problem, SourceDocument, read_yaml
+from .validate import check_council_ids, check_protocol, check_topics, topic_index
+
+TOPICS_FILE = "topics.yaml"
+
+
+class InvalidLibrary(Exception):
+    """The protocol files have problems; `problems` lists every one with its place."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+def default_root() -> Path:
+    """The protocols directory: $HANDBOOK_PROTOCOLS, else the repository's protocols/."""
+    return Path(os.environ.get("HANDBOOK_PROTOCOLS") or Path(__file__).resolve().parent.parent / "protocols")
+
+
+def protocol_paths(root: Path) -> list[Path]:
+    return sorted(p for p in root.glob("*.yaml") if p.name != TOPICS_FILE)
+
+
+def check_files(paths: Iterable[Path], topics_path: Path) -> tuple[list[Problem], list[SourceDocument], SourceDocument]:
+    """Validate topic and protocol files; every problem in every file, nothing raised."""
+    topics_doc = read_yaml(topics_path)
+    problems = check_topics(topics_doc)
+    topics = topic_index(topics_doc) if not problems else None
+    docs = []
+    for path in paths:
+        doc = read_yaml(path)
+        file_problems = check_protocol(doc, topics)
+        problems += file_problems
+        if not file_problems:
+            docs.append(doc)
+    problems += check_council_ids(docs)
+    return problems, docs, topics_doc
+
+
+def load_library(root: str | Path | None = None) -> Library:
+    root = Path(root) if root else default_root()
+    problems, docs, topics_doc = check_files(protocol_paths(root), root / TOPICS_FILE)
+    if problems:
+        raise InvalidLibrary(problems)
+    return Library(protocols=tuple(build_protocol(d.data, d.path) for d in docs),
+                   topics=build_topics(topics_doc.data))
+
+
+# --- Builders: validated dicts -> model ------------------------------------------------------
+
+
+def build_topics(data: dict) -> tuple[Topic, ...]:
+    return tuple(
+        Topic(id=t["id"], title=t["title"], definition=t["definition"],
+              questions=tuple(Question(f"{t['id']}.{q['id']}", t["id"], q["text"]) for q in t.get("questions", [])))
+        for t in data["topics"])
+
+
+def build_protocol(data: dict, path: str | None = None) -> Protocol:
+    council = data["council"]
+    return Protocol(
+        council=Council(id=council["id"], name=council["name"], type=council["type"],
+                        short_name=council.get("short_name")),
+        title=data["title"],
+        subtitle=data.get("subtitle"),
+        source_file=data["source"]["file"],
+        editorial_notes=tuple(data.get("editorial_notes", ())),
+        versions=tuple(build_version(v) for v in data["versions"]),
+        answers=tuple(build_answer(key, value) for key, value in data["answers"].items()),
+        path=path,
+    )
+
+
+def build_answer(question_id: str, value) -> Answer:
+    if value == "not-addressed":
+        return Answer(question_id, None)
+    return Answer(question_id, value["answer"], tuple(value["clauses"]))
+
+
+def build_version(v: dict) -> ProtocolVersion:
+    completeness = v["completeness"]
+    signature = v.get("signature")
+    return ProtocolVersion(
+        id=v["id"], label=v["label"], date=v.get("date"), stage=v.get("stage", "adopted"),
+        complete=completeness["complete"], completeness_note=completeness.get("note"),
+        document_control=build_document_control(v["document_control"]),
+        revision=build_revision(v["revision"]) if "revision" in v else None,
+        sections=tuple(build_section(s) for s in v["sections"]),
+        signature=Signature(tuple(signature["statements"]), tuple(signature["fields"]), signature.get("title"))
+        if signature else None,
+        editorial_notes=tuple(v.get("editorial_notes", ())),
+    )
+
+
+def build_document_control(d: dict) -> DocumentControl:
+    scalars = {k: d[k] for k in ("title", "version_label", "published", "adopted", "reviewed",
+                                 "next_review", "owner", "author", "applies_to", "status") if k in d}
+    return DocumentControl(
+        **scalars,
+        related_documents=tuple(d.get("related_documents", ())),
+        review_history=tuple(ReviewEntry(**entry) for entry in d.get("review_history", ())),
+        fields_printed_blank=tuple(d.get("fields_printed_blank", ())),
+    )
+
+
+def build_revision(r: dict) -> Revision:
+    return Revision(**{k: v for k, v in r.items() if k not in ("reasons", "report")},
+                    reasons=tuple(r.get("reasons", ())),
+                    report=tuple(build_section(s) for s in r.get("report", ())))
+
+
+def build_section(s: dict) -> Section:
+    items = tuple(Subheading(i["heading"]) if "heading" in i else build_clause(i) for i in s["clauses"])
+    return Section(id=s["id"], number=s.get("number"), title=s["title"], items=items,
+                   editorial_notes=tuple(s.get("editorial_notes", ())))
+
+
+def build_clause(c: dict) -> Clause:
+    return Clause(id=c["id"], number=c["number"], title=c.get("title"),
+                  number_printed=c.get("number_printed", True),
+                  topics=tuple(c.get("topics", ())),
+                  content=tuple(build_block(b) for b in c["content"]),
+                  editorial_notes=tuple(c.get("editorial_notes", ())))
+
+
+def build_block(b) -> Block:
+    if isinstance(b, str):
+        return Paragraph(b)
+    if "list" in b:
+        return ListBlock(b["list"]["style"], tuple(build_item(i) for i in b["list"]["items"]))
+    if "quote" in b:
+        return Quote(b["quote"])
+    if "note" in b:
+        return Note(b["note"])
+    table = b["table"]
+    return Table(columns=tuple(table["columns"]),
+                 rows=tuple(tuple(_cell(c) for c in row) for row in table["rows"]),
+                 caption=table.get("caption"))
+
+
+def _cell(cell) -> tuple[str, ...]:
+    if isinstance(cell, str):
+        return (cell,) if cell else ()
+    return tuple(cell)
+
+
+def build_item(i) -> ListItem:
+    if isinstance(i, str):
+        return ListItem(i)
+    return ListItem(i["text"], i.get("label"), tuple(build_block(b) for b in i.get("content", ())))

@@ -1,0 +1,258 @@
+"""The protocol library's objects: plain, immutable dataclasses built from validated YAML.
+
+Nothing here knows about files, mkdocs or Flask; `load.py` builds these, everything else reads them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Union
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str  # "<topic-id>.<question-id>", the key protocol files answer under
+    topic_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    definition: str
+    questions: tuple[Question, ...] = ()
+
+
+# --- Blocks: the pieces a clause's content is made of -------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class ListItem:
+    text: str
+    label: str | None = None
+    content: tuple["Block", ...] = ()
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    style: str  # bullet | lettered | numbered | tick
+    items: tuple[ListItem, ...]
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note printed in the source itself (e.g. "NB ..."); part of the protocol's text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[tuple[str, ...], ...], ...]  # each cell is a tuple of printed lines
+    caption: str | None = None
+
+
+Block = Union[Paragraph, ListBlock, Quote, Note, Table]
+
+
+# --- Structure -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    number: str | None
+    content: tuple[Block, ...]
+    topics: tuple[str, ...] = ()
+    title: str | None = None
+    number_printed: bool = True
+    editorial_notes: tuple[str, ...] = ()
+
+    @property
+    def display_number(self) -> str | None:
+        """The number as a reader should see it: bracketed where the source omits it."""
+        if self.number is None:
+            return None
+        return self.number if self.number_printed else f"[{self.number}]"
+
+
+@dataclass(frozen=True)
+class Subheading:
+    heading: str
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    number: str | None
+    title: str
+    items: tuple[Union[Clause, Subheading], ...]
+    editorial_notes: tuple[str, ...] = ()
+
+    @property
+    def clauses(self) -> tuple[Clause, ...]:
+        return tuple(item for item in self.items if isinstance(item, Clause))
+
+
+@dataclass(frozen=True)
+class Signature:
+    statements: tuple[str, ...]
+    fields: tuple[str, ...]
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    date: str
+    version_label: str | None = None
+    body: str | None = None
+    reason: str | None = None
+    outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentControl:
+    title: str | None = None
+    version_label: str | None = None
+    published: str | None = None
+    adopted: str | None = None
+    reviewed: str | None = None
+    next_review: str | None = None
+    owner: str | None = None
+    author: str | None = None
+    applies_to: str | None = None
+    related_documents: tuple[str, ...] = ()
+    status: str | None = None  # guidance | binding | not-stated
+    review_history: tuple[ReviewEntry, ...] = ()
+    fields_printed_blank: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Revision:
+    """How a version came about, where a source records it (e.g. a committee report)."""
+
+    date: str
+    body: str | None = None
+    title: str | None = None
+    report_of: str | None = None
+    author: str | None = None
+    wards_affected: str | None = None
+    summary: str | None = None
+    decision_required: str | None = None
+    reasons: tuple[str, ...] = ()
+    report: tuple[Section, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProtocolVersion:
+    id: str
+    label: str
+    complete: bool
+    document_control: DocumentControl
+    sections: tuple[Section, ...]
+    date: str | None = None
+    stage: str = "adopted"  # adopted | proposed | unknown
+    completeness_note: str | None = None
+    revision: Revision | None = None
+    signature: Signature | None = None
+    editorial_notes: tuple[str, ...] = ()
+
+    def clauses(self) -> Iterator[Clause]:
+        for section in self.sections:
+            yield from section.clauses
+
+    def clause(self, clause_id: str) -> Clause | None:
+        return next((c for c in self.clauses() if c.id == clause_id), None)
+
+    def section_of(self, clause_id: str) -> Section | None:
+        return next((s for s in self.sections if any(c.id == clause_id for c in s.clauses)), None)
+
+
+@dataclass(frozen=True)
+class Council:
+    id: str
+    name: str | None
+    type: str
+    short_name: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name or self.id
+
+
+@dataclass(frozen=True)
+class Answer:
+    question_id: str
+    text: str | None  # None means the protocol does not address the question
+    clause_ids: tuple[str, ...] = ()
+
+    @property
+    def addressed(self) -> bool:
+        return self.text is not None
+
+
+@dataclass(frozen=True)
+class Protocol:
+    council: Council
+    title: str
+    source_file: str
+    versions: tuple[ProtocolVersion, ...]
+    answers: tuple[Answer, ...] = ()
+    subtitle: str | None = None
+    editorial_notes: tuple[str, ...] = ()
+    path: str | None = field(default=None, compare=False)
+
+    @property
+    def id(self) -> str:
+        return self.council.id
+
+    @property
+    def current(self) -> ProtocolVersion:
+        return self.versions[-1]
+
+    def version(self, version_id: str | None = None) -> ProtocolVersion:
+        if version_id is None:
+            return self.current
+        for version in self.versions:
+            if version.id == version_id:
+                return version
+        known = ", ".join(v.id for v in self.versions)
+        raise KeyError(f"{self.id} has no version {version_id!r} (versions: {known})")
+
+    def previous(self, version: ProtocolVersion) -> ProtocolVersion | None:
+        index = self.versions.index(version)
+        return self.versions[index - 1] if index > 0 else None
+
+    def answer(self, question_id: str) -> Answer | None:
+        return next((a for a in self.answers if a.question_id == question_id), None)
+
+
+@dataclass(frozen=True)
+class Library:
+    protocols: tuple[Protocol, ...]
+    topics: tuple[Topic, ...]
+
+    def protocol(self, council_id: str) -> Protocol:
+        for protocol in self.protocols:
+            if protocol.id == council_id:
+                return protocol
+        known = ", ".join(p.id for p in self.protocols)
+        raise KeyError(f"no protocol for council {council_id!r} (councils: {known})")
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.topics if t.id == topic_id)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for t in self.topics for q in t.questions)

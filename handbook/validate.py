@@ -1,0 +1,226 @@
+"""Validation: the JSON Schema first, then cross-reference rules, each one small function.
+
+Every rule yields Problems with their place; callers collect them all before reporting.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import jsonschema
+from jsonschema.exceptions import best_match
+
+from .source import Problem, SourceDocument
+
+SCHEMA_DIR = Path(__file__).parent / "schema"
+
+
+@cache
+def schema(name: str) -> dict:
+    return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+# --- Schema ----------------------------------------------------------------------------------
+
+
+def schema_problems(doc: SourceDocument, schema_name: str) -> list[Problem]:
+    validator = jsonschema.Draft202012Validator(schema(schema_name))
+    problems = []
+    for error in validator.iter_errors(doc.data):
+        for leaf in _explain(error):
+            where = tuple(leaf.absolute_path)
+            if leaf.validator == "additionalProperties":  # point at the unexpected key itself
+                where += (sorted(set(leaf.instance) - set(leaf.schema.get("properties", {})))[0],)
+            problems.append(doc.problem(where, _message(leaf)))
+    return problems
+
+
+def _explain(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
+    """For a oneOf failure, the errors of the alternative the author evidently meant: not one
+    whose type does not even match, and of the rest the one with the fewest complaints."""
+    if not error.context:
+        return [error]
+    branches: dict = {}
+    for sub in error.context:
+        branches.setdefault(sub.schema_path[0], []).append(sub)
+    plausible = [errs for errs in branches.values()
+                 if not any(e.validator in ("type", "const") and not e.relative_path for e in errs)]
+    if not plausible:
+        return [best_match(error.context)]
+    chosen = min(plausible, key=len)
+    return [leaf for sub in chosen for leaf in _explain(sub)]
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "required":
+        missing = re.search(r"'(.+?)' is a required property", error.message)
+        return f"missing required field {missing.group(1)!r}" if missing else error.message
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed))
+        return f"unknown field {', '.join(map(repr, extra))}; expected one of: {', '.join(allowed)}"
+    if error.validator == "enum":
+        return f"{error.instance!r} is not allowed; expected one of: {', '.join(map(str, error.validator_value))}"
+    if error.validator == "pattern":
+        if "[0-9]{4}" in error.validator_value:
+            return f"{error.instance!r} is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD"
+        return f"{error.instance!r} is not a valid id; expected lowercase letters, digits and hyphens"
+    if error.validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        return f"expected {expected}, got {type(error.instance).__name__} {error.instance!r}"
+    if error.validator == "const":
+        return f"{error.instance!r} is not allowed; expected {error.validator_value!r}"
+    if error.validator in ("minItems", "minLength"):
+        return "must not be empty"
+    return error.message
+
+
+# --- Cross-reference rules ---------------------------------------------------------------------
+
+
+def _clauses(version: dict, v_index: int) -> Iterator[tuple[tuple, dict]]:
+    for s_index, section in enumerate(version.get("sections", [])):
+        for c_index, item in enumerate(section.get("clauses", [])):
+            if "id" in item:
+                yield ("versions", v_index, "sections", s_index, "clauses", c_index), item
+
+
+def duplicate_ids(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
+    data = doc.data
+    seen_versions: set = set()
+    for v_index, version in enumerate(data["versions"]):
+        if version["id"] in seen_versions:
+            yield doc.problem(("versions", v_index, "id"), f"duplicate version id {version['id']!r}")
+        seen_versions.add(version["id"])
+        seen_sections: set = set()
+        for s_index, section in enumerate(version["sections"]):
+            if section["id"] in seen_sections:
+                yield doc.problem(("versions", v_index, "sections", s_index, "id"),
+                                  f"duplicate section id {section['id']!r} in version {version['id']!r}")
+            seen_sections.add(section["id"])
+        seen_clauses: dict = {}
+        for where, clause in _clauses(version, v_index):
+            if clause["id"] in seen_clauses:
+                first = doc.position(seen_clauses[clause["id"]] + ("id",))[0]
+                yield doc.problem(where + ("id",), f"duplicate clause id {clause['id']!r} "
+                                  f"in version {version['id']!r} (first used on line {first})")
+            else:
+                seen_clauses[clause["id"]] = where
+
+
+def unknown_topics(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
+    for v_index, version in enumerate(doc.data["versions"]):
+        for where, clause in _clauses(version, v_index):
+            for t_index, topic in enumerate(clause.get("topics", [])):
+                if topic not in topics:
+                    yield doc.problem(where + ("topics", t_index),
+                                      f"unknown topic {topic!r}; topics are defined in topics.yaml")
+
+
+def clauses_without_topics(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
+    for v_index, version in enumerate(doc.data["versions"]):
+        for where, clause in _clauses(version, v_index):
+            if not clause.get("topics"):
+                yield doc.problem(where + ("id",), f"clause {clause['id']!r} has no topics; "
+                                  "every clause needs at least one topic from topics.yaml")
+
+
+def versions_in_order(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
+    previous = None
+    for v_index, version in enumerate(doc.data["versions"]):
+        date = version.get("date")
+        if date is None:
+            continue
+        if previous is not None and date < previous[1]:
+            yield doc.problem(("versions", v_index, "date"),
+                              f"version {version['id']!r} ({date}) is dated before version "
+                              f"{previous[0]!r} ({previous[1]}); list versions oldest first")
+        previous = (version["id"], date)
+
+
+def answers_complete(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
+    questions = {q for topic in topics.values() for q in topic}
+    answers = doc.data.get("answers", {})
+    for key in answers:
+        if key not in questions:
+            yield doc.problem(("answers", key), f"unknown question {key!r}; questions are "
+                              "defined in topics.yaml and keyed <topic-id>.<question-id>")
+    for question in sorted(questions - set(answers)):
+        yield doc.problem(("answers",), f"no answer for question {question!r}; "
+                          "answer it or say 'not-addressed'")
+
+
+def answer_citations(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
+    versions = doc.data["versions"]
+    current = versions[-1]
+    known = {clause["id"] for _, clause in _clauses(current, len(versions) - 1)}
+    for key, answer in doc.data.get("answers", {}).items():
+        if not isinstance(answer, dict):
+            continue
+        for c_index, clause_id in enumerate(answer.get("clauses", [])):
+            if clause_id not in known:
+                yield doc.problem(("answers", key, "clauses", c_index),
+                                  f"cites clause {clause_id!r}, which is not in the current "
+                                  f"version {current['id']!r}")
+
+
+PROTOCOL_RULES = (duplicate_ids, unknown_topics, clauses_without_topics, versions_in_order,
+                  answers_complete, answer_citations)
+
+
+def topic_rules(doc: SourceDocument) -> Iterator[Problem]:
+    seen: set = set()
+    for t_index, topic in enumerate(doc.data["topics"]):
+        if topic["id"] in seen:
+            yield doc.problem(("topics", t_index, "id"), f"duplicate topic id {topic['id']!r}")
+        seen.add(topic["id"])
+        q_seen: set = set()
+        for q_index, question in enumerate(topic.get("questions", [])):
+            if question["id"] in q_seen:
+                yield doc.problem(("topics", t_index, "questions", q_index, "id"),
+                                  f"duplicate question id {question['id']!r} in topic {topic['id']!r}")
+            q_seen.add(question["id"])
+
+
+# --- Whole files -------------------------------------------------------------------------------
+
+
+def topic_index(doc: SourceDocument) -> dict[str, list[str]]:
+    """topic id -> the full ids of its questions ("<topic>.<question>")."""
+    return {t["id"]: [f"{t['id']}.{q['id']}" for q in t.get("questions", [])] for t in doc.data["topics"]}
+
+
+def check_topics(doc: SourceDocument) -> list[Problem]:
+    problems = list(doc.problems)
+    if doc.data is not None:
+        problems += schema_problems(doc, "topics")
+        if not problems:
+            problems += list(topic_rules(doc))
+    return problems
+
+
+def check_protocol(doc: SourceDocument, topics: dict | None) -> list[Problem]:
+    """Schema, then cross-references against `topics` (None when topics.yaml is itself broken)."""
+    problems = list(doc.problems)
+    if doc.data is None:
+        return problems
+    problems += schema_problems(doc, "protocol")
+    if problems or topics is None:  # cross-reference rules assume the shape the schema guarantees
+        return problems
+    for rule in PROTOCOL_RULES:
+        problems += list(rule(doc, topics))
+    return problems
+
+
+def check_council_ids(docs: Iterable[SourceDocument]) -> list[Problem]:
+    problems, seen = [], {}
+    for doc in docs:
+        council_id = doc.data["council"]["id"]
+        if council_id in seen:
+            problems.append(doc.problem(("council", "id"), f"council id {council_id!r} is also used by {seen[council_id]}"))
+        seen[council_id] = doc.path
+    return problems

@@ -1,0 +1,84 @@
+"""`handbook validate`: every rule has one invalid fixture, tested for its exact message."""
+import subprocess
+import sys
+
+import pytest
+
+from handbook.cli import main
+from conftest import FIXTURES, ROOT
+
+EXPECTED = {
+    "yaml-syntax.yaml": ["4:7: (document): YAML syntax error: expected ',' or ']', but got ':'"],
+    "duplicate-key.yaml": ["4:1: title: duplicate key 'title': the later value would silently replace the earlier one"],
+    "empty.yaml": ["1:1: (document): file is empty; expected a mapping"],
+    "missing-field.yaml": ["20:13: versions[0].sections[0].clauses[1]: missing required field 'content'"],
+    "unknown-field.yaml": [
+        "21:13: versions[0].sections[0].clauses[1].nubmer: unknown field 'nubmer'; expected one of: "
+        "content, editorial_notes, id, number, number_printed, title, topics",
+        "20:13: versions[0].sections[0].clauses[1]: missing required field 'number'",
+    ],
+    "bad-date.yaml": ["8:5: versions[0].date: 'January 2019' is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD"],
+    "bad-council-type.yaml": ["2:86: council.type: 'city-state' is not allowed; expected one of: district, borough, "
+                              "town, parish, county, unitary, metropolitan, london-borough, unknown"],
+    "bad-clause-id.yaml": ["20:13: versions[0].sections[0].clauses[1].id: 'Clause 1.2' is not a valid id; "
+                           "expected lowercase letters, digits and hyphens"],
+    "bad-answer.yaml": ["52:3: answers.raising-concerns.time-limits: missing required field 'clauses'"],
+    "duplicate-clause-id.yaml": ["20:13: versions[0].sections[0].clauses[1].id: duplicate clause id 'c-purpose' "
+                                 "in version 'v1' (first used on line 16)"],
+    "duplicate-version-id.yaml": ["24:5: versions[1].id: duplicate version id 'v1'"],
+    "unknown-topic.yaml": ["22:22: versions[0].sections[0].clauses[1].topics[0]: unknown topic 'roles-of-member'; "
+                           "topics are defined in topics.yaml"],
+    "clause-without-topics.yaml": ["20:13: versions[0].sections[0].clauses[1].id: clause 'c-old' has no topics; "
+                                   "every clause needs at least one topic from topics.yaml"],
+    "versions-out-of-order.yaml": ["26:5: versions[1].date: version 'v2' (2018-06) is dated before version 'v1' "
+                                   "(2019-01); list versions oldest first"],
+    "unknown-question.yaml": ["47:3: answers.political-groups.who-pays: unknown question 'political-groups.who-pays'; "
+                              "questions are defined in topics.yaml and keyed <topic-id>.<question-id>"],
+    "missing-answer.yaml": ["42:1: answers: no answer for question 'raising-concerns.time-limits'; "
+                            "answer it or say 'not-addressed'"],
+    "unknown-clause-reference.yaml": ["43:83: answers.purpose-and-status.guidance-or-binding.clauses[1]: cites "
+                                      "clause 'c-old', which is not in the current version 'v2'"],
+}
+
+
+def test_every_invalid_fixture_has_an_expected_message():
+    assert sorted(p.name for p in (FIXTURES / "invalid").glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_invalid_fixture_reports_its_exact_problem(name, capsys):
+    path = FIXTURES / "invalid" / name
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{path}:{message}" for message in EXPECTED[name]]
+
+
+def test_every_problem_in_every_file_is_reported_at_once(capsys):
+    names = ["bad-date.yaml", "unknown-topic.yaml", "missing-answer.yaml"]
+    assert main(["validate", *(str(FIXTURES / "invalid" / n) for n in names)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 3
+    assert {line.split(":")[0].rsplit("/", 1)[1] for line in out} == set(names)
+
+
+def test_seed_protocols_are_valid(capsys):
+    assert main(["validate"]) == 0
+    assert "ok:" in capsys.readouterr().out
+
+
+def test_duplicate_council_ids_across_files(tmp_path, capsys):
+    valid = (FIXTURES / "valid" / "two-versions.yaml").read_text()
+    (tmp_path / "a.yaml").write_text(valid)
+    (tmp_path / "b.yaml").write_text(valid)
+    (tmp_path / "topics.yaml").write_text((ROOT / "protocols" / "topics.yaml").read_text())
+    assert main(["validate", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'b.yaml'}:2:" in out and "council id 'testshire' is also used by" in out
+
+
+def test_validate_from_the_shell_prints_no_traceback():
+    result = subprocess.run([sys.executable, "-m", "handbook", "validate", str(FIXTURES / "invalid" / "yaml-syntax.yaml")],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "YAML syntax error" in result.stdout
