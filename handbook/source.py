@@ -49,7 +49,11 @@ def format_field(where: FieldPath) -> str:
     return text or "(document)"
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser where installed (over ten times faster), the pure-Python one otherwise.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):
     """SafeLoader that keeps dates as the strings they were written as: the schema expects
     ISO strings, and an editor should not have to quote 2018-01-31 to satisfy it."""
 

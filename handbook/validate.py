@@ -23,13 +23,17 @@ def schema(name: str) -> dict:
     return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
+@cache
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema(name))
+
+
 # --- Schema ----------------------------------------------------------------------------------
 
 
 def schema_problems(doc: SourceDocument, schema_name: str) -> list[Problem]:
-    validator = jsonschema.Draft202012Validator(schema(schema_name))
     problems = []
-    for error in validator.iter_errors(doc.data):
+    for error in _validator(schema_name).iter_errors(doc.data):
         for leaf in _explain(error):
             where = tuple(leaf.absolute_path)
             if leaf.validator == "additionalProperties":  # point at the unexpected key itself

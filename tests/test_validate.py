@@ -8,7 +8,7 @@ from handbook.cli import main
 from conftest import FIXTURES, ROOT
 
 EXPECTED = {
-    "yaml-syntax.yaml": ["4:7: (document): YAML syntax error: expected ',' or ']', but got ':'"],
+    "yaml-syntax.yaml": ["4:7: (document): YAML syntax error: did not find expected ',' or ']'"],
     "duplicate-key.yaml": ["4:1: title: duplicate key 'title': the later value would silently replace the earlier one"],
     "empty.yaml": ["1:1: (document): file is empty; expected a mapping"],
     "missing-field.yaml": ["20:13: versions[0].sections[0].clauses[1]: missing required field 'content'"],
