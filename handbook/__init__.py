@@ -5,12 +5,14 @@ Knows nothing of mkdocs or Flask; the site and the sign-off service build on thi
 from .canonical import canonical_form, content_hash
 from .compare import coverage, question_table
 from .diff import VersionDiff, diff_versions
+from .glossary import find_terms, term_uses, terms_in_clause
 from .load import InvalidLibrary, default_root, load_library
-from .model import (Answer, Clause, Council, Library, Protocol, ProtocolVersion, Question, Section,
-                    Signature, Topic)
+from .model import (Answer, Clause, Council, GlossaryTerm, Library, Protocol, ProtocolVersion, Question,
+                    Section, Signature, Topic)
 
 __all__ = [
     "Answer", "Clause", "Council", "InvalidLibrary", "Library", "Protocol", "ProtocolVersion",
     "Question", "Section", "Signature", "Topic", "VersionDiff", "canonical_form", "content_hash",
-    "coverage", "default_root", "diff_versions", "load_library", "question_table",
+    "coverage", "default_root", "diff_versions", "find_terms", "GlossaryTerm", "load_library",
+    "question_table", "term_uses", "terms_in_clause",
 ]

@@ -5,13 +5,14 @@ import os
 from pathlib import Path
 from typing import Iterable
 
-from .model import (Answer, Block, Clause, Council, DocumentControl, Library, ListBlock, ListItem,
+from .model import (Answer, Block, Clause, Council, DocumentControl, GlossaryTerm, Library, ListBlock, ListItem,
                     Note, Paragraph, Protocol, ProtocolVersion, Question, Quote, ReviewEntry,
                     Revision, Section, Signature, Subheading, Table, Topic)
 from .source import Problem, SourceDocument, read_yaml
-from .validate import check_council_ids, check_protocol, check_topics, topic_index
+from .validate import check_council_ids, check_glossary, check_protocol, check_topics, topic_index
 
 TOPICS_FILE = "topics.yaml"
+GLOSSARY_FILE = "glossary.yaml"  # optional: a library without one has an empty glossary
 
 
 class InvalidLibrary(Exception):
@@ -28,13 +29,16 @@ def default_root() -> Path:
 
 
 def protocol_paths(root: Path) -> list[Path]:
-    return sorted(p for p in root.glob("*.yaml") if p.name != TOPICS_FILE)
+    return sorted(p for p in root.glob("*.yaml") if p.name not in (TOPICS_FILE, GLOSSARY_FILE))
 
 
-def check_files(paths: Iterable[Path], topics_path: Path) -> tuple[list[Problem], list[SourceDocument], SourceDocument]:
-    """Validate topic and protocol files; every problem in every file, nothing raised."""
+def check_files(paths: Iterable[Path], topics_path: Path,
+                glossary_path: Path | None = None) -> tuple[list[Problem], list[SourceDocument], SourceDocument]:
+    """Validate topic, glossary and protocol files; every problem in every file, nothing raised."""
     topics_doc = read_yaml(topics_path)
     problems = check_topics(topics_doc)
+    if glossary_path is not None and glossary_path.exists():
+        problems += check_glossary(read_yaml(glossary_path))
     topics = topic_index(topics_doc) if not problems else None
     docs = []
     for path in paths:
@@ -49,11 +53,13 @@ def check_files(paths: Iterable[Path], topics_path: Path) -> tuple[list[Problem]
 
 def load_library(root: str | Path | None = None) -> Library:
     root = Path(root) if root else default_root()
-    problems, docs, topics_doc = check_files(protocol_paths(root), root / TOPICS_FILE)
+    glossary_path = root / GLOSSARY_FILE
+    problems, docs, topics_doc = check_files(protocol_paths(root), root / TOPICS_FILE, glossary_path)
     if problems:
         raise InvalidLibrary(problems)
     return Library(protocols=tuple(build_protocol(d.data, d.path) for d in docs),
-                   topics=build_topics(topics_doc.data))
+                   topics=build_topics(topics_doc.data),
+                   glossary=build_glossary(read_yaml(glossary_path).data) if glossary_path.exists() else ())
 
 
 # --- Builders: validated dicts -> model ------------------------------------------------------
@@ -64,6 +70,11 @@ def build_topics(data: dict) -> tuple[Topic, ...]:
         Topic(id=t["id"], title=t["title"], definition=t["definition"],
               questions=tuple(Question(f"{t['id']}.{q['id']}", t["id"], q["text"]) for q in t.get("questions", [])))
         for t in data["topics"])
+
+
+def build_glossary(data: dict) -> tuple[GlossaryTerm, ...]:
+    return tuple(GlossaryTerm(id=t["id"], term=t["term"], definition=t["definition"],
+                              aliases=tuple(t.get("aliases", ()))) for t in data["terms"])
 
 
 def build_protocol(data: dict, path: str | None = None) -> Protocol:

@@ -239,9 +239,24 @@ class Protocol:
 
 
 @dataclass(frozen=True)
+class GlossaryTerm:
+    """A role or body protocols refer to; `definition` is the handbook's own text, not a protocol's."""
+
+    id: str
+    term: str
+    definition: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.term, *self.aliases)
+
+
+@dataclass(frozen=True)
 class Library:
     protocols: tuple[Protocol, ...]
     topics: tuple[Topic, ...]
+    glossary: tuple[GlossaryTerm, ...] = ()
 
     def protocol(self, council_id: str) -> Protocol:
         for protocol in self.protocols:

@@ -190,6 +190,30 @@ def topic_rules(doc: SourceDocument) -> Iterator[Problem]:
             q_seen.add(question["id"])
 
 
+def glossary_rules(doc: SourceDocument) -> Iterator[Problem]:
+    """Ids unique; each name (term or alias) belongs to one term, or links would be ambiguous."""
+    ids: set = set()
+    names: dict = {}
+    for t_index, term in enumerate(doc.data["terms"]):
+        if term["id"] in ids:
+            yield doc.problem(("terms", t_index, "id"), f"duplicate glossary id {term['id']!r}")
+        ids.add(term["id"])
+        for field, name in [("term", term["term"])] + [(("aliases", i), a) for i, a in enumerate(term.get("aliases", []))]:
+            where = ("terms", t_index) + (field if isinstance(field, tuple) else (field,))
+            if name in names and names[name] != term["id"]:
+                yield doc.problem(where, f"{name!r} is already a name of glossary term {names[name]!r}")
+            names.setdefault(name, term["id"])
+
+
+def check_glossary(doc: SourceDocument) -> list[Problem]:
+    problems = list(doc.problems)
+    if doc.data is not None:
+        problems += schema_problems(doc, "glossary")
+        if not problems:
+            problems += list(glossary_rules(doc))
+    return problems
+
+
 # --- Whole files -------------------------------------------------------------------------------
 
 
