@@ -1,0 +1,142 @@
+"""The handbook's search: a Pagefind index built over the finished site, and a header search box.
+
+One mkdocs plugin (`handbook-search`), one job. It replaces mkdocs-material's built-in search,
+whose index is one JSON file every reader downloads whole (15 MB at 400 councils); Pagefind
+splits its index into chunks so a query fetches only what it needs.
+
+- on_page_content: marks what Pagefind indexes. Only pages wrapped in `data-pagefind-body` are
+  indexed, so superseded and proposed versions (page.meta["handbook_version_status"]) are kept out
+  of results simply by not being wrapped. Each clause heading (an `<hN id="clause-id">`, rendered
+  by the pages plugin) becomes a Pagefind sub-result, so results open at the clause.
+- on_post_page: puts the search box into the page header (theme-independent: inserted HTML, no
+  theme template override) with the page's relative path to the index, so the site works under
+  any base path.
+- on_post_build: runs the Pagefind binary from the `pagefind-bin` wheel over site_dir.
+"""
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
+
+log = get_plugin_logger(__name__)
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+ASSET_FILES = ("search.js", "search.css")
+ASSET_URL_DIR = "assets/handbook-search"
+
+# Where the search box goes: the end of the header's <nav> (mkdocs-material's `md-header__inner`),
+# falling back to the start of <body> for any other theme.
+HEADER_NAV = re.compile(r'(<nav class="md-header__inner[^"]*"[^>]*>)(.*?)(</nav>)', re.S)
+BODY_OPEN = re.compile(r"<body[^>]*>")
+
+
+class PagefindSearchConfig(Config):
+    bundle_dir = c.Type(str, default="pagefind")  # the index's folder inside site_dir
+    excluded_statuses = c.ListOfItems(c.Type(str), default=["superseded", "proposed"])
+    timeout = c.Type(int, default=600)  # seconds the indexer may take before the build fails
+
+
+def pagefind_executable() -> Path:
+    try:
+        from pagefind_bin import get_executable
+        return get_executable()
+    except (ImportError, FileNotFoundError) as e:
+        raise PluginError(f"handbook-search: the Pagefind binary is missing (pip install 'pagefind-bin'): {e}")
+
+
+def indexed(page_meta: dict, excluded_statuses: list[str]) -> bool:
+    """Whether a page belongs in search results: everything except superseded/proposed versions."""
+    return page_meta.get("handbook_version_status") not in excluded_statuses
+
+
+def mark_for_index(content: str, title: str, kind: str | None) -> str:
+    """Wrap a page's content so Pagefind indexes it, with its title and kind as result metadata."""
+    meta = f'<span hidden data-pagefind-ignore data-pagefind-meta="title">{html.escape(title)}</span>'
+    if kind:
+        meta += f'<span hidden data-pagefind-ignore data-pagefind-meta="kind">{html.escape(kind)}</span>'
+    return f"<div data-pagefind-body>{meta}{content}</div>"
+
+
+def search_box(bundle_url: str) -> str:
+    """The header search form; search.js turns it live (without JS it says search needs JavaScript)."""
+    return (
+        f'<div class="hb-search" data-hb-search data-pagefind-ignore="all" data-bundle="{html.escape(bundle_url)}">'
+        '<form class="hb-search__form" role="search" action="#" aria-label="Search the handbook">'
+        '<label class="hb-search__label" for="hb-search-input">Search the handbook</label>'
+        '<input class="hb-search__input" id="hb-search-input" type="search" name="q" autocomplete="off"'
+        ' spellcheck="false" placeholder="Search clauses" aria-describedby="hb-search-status"'
+        ' aria-controls="hb-search-results" aria-keyshortcuts="/" disabled>'
+        '</form>'
+        '<div class="hb-search__panel" id="hb-search-results" hidden>'
+        '<p class="hb-search__status" id="hb-search-status" role="status"></p>'
+        '<ol class="hb-search__list"></ol>'
+        '</div></div>'
+    )
+
+
+def insert_search_box(output: str, box: str) -> str:
+    header = HEADER_NAV.search(output)
+    if header:
+        return output[:header.start(3)] + box + output[header.start(3):]
+    body = BODY_OPEN.search(output)
+    if body is None:
+        return output
+    return output[:body.end()] + box + output[body.end():]
+
+
+class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
+    marked_pages = 0
+
+    def on_pre_build(self, *, config) -> None:
+        self.marked_pages = 0  # `mkdocs serve` rebuilds with the same plugin instance
+
+    def on_config(self, config):
+        for name in ASSET_FILES:
+            url = f"{ASSET_URL_DIR}/{name}"
+            target = config.extra_css if name.endswith(".css") else config.extra_javascript
+            if url not in target:
+                target.append(url)
+        return config
+
+    def on_files(self, files: Files, *, config) -> Files:
+        for name in ASSET_FILES:
+            files.append(File.generated(config, f"{ASSET_URL_DIR}/{name}", abs_src_path=str(ASSETS / name)))
+        return files
+
+    def on_page_content(self, content: str, *, page, config, files) -> str:
+        if not indexed(page.meta, self.config.excluded_statuses):
+            return content
+        self.marked_pages += 1
+        return mark_for_index(content, page.title or config.site_name, page.meta.get("handbook_kind"))
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        bundle = get_relative_url(f"{self.config.bundle_dir}/", page.url)
+        return insert_search_box(output, search_box(bundle))
+
+    def on_post_build(self, *, config) -> None:
+        site_dir = Path(config["site_dir"])
+        if not self.marked_pages:
+            # Pagefind would fall back to indexing every page, superseded versions included.
+            raise PluginError(f"handbook-search: no page of '{site_dir}' is searchable (every page is a "
+                              f"{' or '.join(self.config.excluded_statuses)} version); refusing to index")
+        command = [str(pagefind_executable()), "--site", str(site_dir),
+                   "--output-subdir", self.config.bundle_dir, "--quiet"]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=self.config.timeout)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            raise PluginError(f"handbook-search: Pagefind could not index '{site_dir}': {e}")
+        if result.returncode != 0:
+            raise PluginError(f"handbook-search: Pagefind failed indexing '{site_dir}' "
+                              f"(exit {result.returncode}):\n{(result.stderr or result.stdout).strip()}")
+        if not (site_dir / self.config.bundle_dir / "pagefind.js").exists():
+            raise PluginError(f"handbook-search: Pagefind wrote no index to '{site_dir / self.config.bundle_dir}'")
+        log.info("Pagefind search index built in %s", site_dir / self.config.bundle_dir)

@@ -1,0 +1,254 @@
+"""Handbook search (handbook_site/search.py + assets/search.*): a Pagefind index over the built
+site, a header search box, clause-level results, superseded versions kept out.
+
+The site searched here is a small mkdocs-material project written from the real library with
+clause headings rendered as the pages plugin's contract says (a heading whose id is the clause id,
+page.meta handbook_kind / handbook_version_status); it keeps these tests independent of the page
+generator's layout while exercising the real plugin, the real Pagefind binary and the real index.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from handbook.diff import diff_versions
+from handbook.text import block_lines
+from handbook_site import search as search_plugin
+from tests.conftest import WCAG_TAGS
+
+MKDOCS_YML = """site_name: Search test handbook
+theme:
+  name: material
+  palette:
+    - scheme: default
+      toggle: {icon: material/brightness-7, name: Switch to dark mode}
+    - scheme: slate
+      toggle: {icon: material/brightness-4, name: Switch to light mode}
+markdown_extensions: [attr_list, toc]
+plugins: [handbook-search]
+"""
+
+
+def version_page(library, protocol, version, status: str) -> str:
+    lines = ["---", f"handbook_kind: {'protocol' if status == 'current' else 'version'}",
+             f"handbook_version_status: {status}", "---", "",
+             f"# {protocol.council.display_name}: {protocol.title} ({version.label})", ""]
+    for section in version.sections:
+        lines += [f"## {section.number or ''} {section.title}", ""]
+        for clause in section.clauses:
+            lines += [f"### {clause.display_number or ''} {clause.title or ''} {{#{clause.id}}}", ""]
+            lines += ["Topics: " + ", ".join(library.topic(t).title for t in clause.topics), ""]
+            lines += [line.replace("*", "\\*") + "\n" for block in clause.content for line in block_lines(block)]
+    return "\n".join(lines)
+
+
+def write_project(library, root: Path) -> None:
+    docs = root / "docs"
+    (docs / "councils").mkdir(parents=True)
+    (docs / "index.md").write_text("# Handbook\n\nThe member/officer protocols.\n")
+    for protocol in library.protocols:
+        for version in protocol.versions:
+            status = "current" if version is protocol.current else "superseded"
+            name = protocol.id if status == "current" else f"{protocol.id}-{version.id}"
+            (docs / "councils" / f"{name}.md").write_text(version_page(library, protocol, version, status))
+    (root / "mkdocs.yml").write_text(MKDOCS_YML)
+
+
+def mkdocs_build(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root,
+                          capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def search_site(library, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("search-site")
+    write_project(library, root)
+    result = mkdocs_build(root)
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def search_url(search_site):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=search_site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+def superseded_phrase(library) -> tuple[str, str]:
+    """(version id, words) deleted by a later version: text only a superseded page has."""
+    for protocol in library.protocols:
+        for old, new in zip(protocol.versions, protocol.versions[1:]):
+            for change in diff_versions(protocol, old, new).changed:
+                for run in change.words:
+                    if run.kind == "delete" and len(run.text.split()) >= 4:
+                        return old.id, " ".join(run.text.split()[:5])
+    pytest.skip("the library has no superseded wording")
+
+
+# --- The plugin without a browser -------------------------------------------------------------
+
+
+def test_build_writes_a_pagefind_index_and_a_search_box_on_every_page(search_site):
+    assert (search_site / "pagefind" / "pagefind.js").exists()
+    assert list((search_site / "pagefind" / "fragment").iterdir())
+    for page in [search_site / "index.html", search_site / "councils" / "sedgemoor" / "index.html"]:
+        html = page.read_text()
+        assert 'id="hb-search-input"' in html
+        assert "assets/handbook-search/search.js" in html
+
+
+def test_only_current_pages_are_marked_for_indexing(search_site, library):
+    version_id, _ = superseded_phrase(library)
+    old_page = next(search_site.glob(f"councils/*-{version_id}/index.html"))
+    assert "data-pagefind-body" not in old_page.read_text()
+    assert "data-pagefind-body" in (search_site / "councils" / "sedgemoor" / "index.html").read_text()
+
+
+def test_box_links_to_the_index_relative_to_each_page(search_site):
+    assert 'data-bundle="pagefind/"' in (search_site / "index.html").read_text()
+    assert 'data-bundle="../../pagefind/"' in (search_site / "councils" / "wbc" / "index.html").read_text()
+
+
+def test_indexer_failure_is_a_clear_plugin_error(tmp_path, monkeypatch):
+    failing = tmp_path / "pagefind"
+    failing.write_text("#!/bin/sh\necho 'Error: cannot read site' >&2\nexit 3\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr(search_plugin, "pagefind_executable", lambda: failing)
+    plugin = search_plugin.PagefindSearchPlugin()
+    plugin.load_config({})
+    plugin.marked_pages = 1
+    with pytest.raises(PluginError, match=r"(?s)Pagefind failed indexing .*exit 3.*cannot read site"):
+        plugin.on_post_build(config={"site_dir": str(tmp_path)})
+
+
+def test_site_with_nothing_indexable_fails_the_build(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("---\nhandbook_version_status: superseded\n---\n# Old\n")
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML)
+    result = mkdocs_build(tmp_path)
+    assert result.returncode != 0
+    assert "no page of" in result.stderr and "refusing to index" in result.stderr
+
+
+# --- In the browser -----------------------------------------------------------------------------
+
+
+def search(page, query: str) -> list[dict]:
+    page.fill("#hb-search-input", query)
+    page.wait_for_selector(".hb-search__result")
+    return page.eval_on_selector_all(
+        ".hb-search__result", "links => links.map(a => ({href: a.href, text: a.innerText}))")
+
+
+@pytest.mark.browser
+def test_phrase_lists_each_councils_clause(page, search_url):
+    page.goto(search_url)
+    results = search(page, "roving commission")
+    anchors = {(urlparse(r["href"]).path, urlparse(r["href"]).fragment) for r in results}
+    assert ("/councils/sedgemoor/", "c8-3") in anchors
+    assert ("/councils/wbc/", "c6-3") in anchors
+    sedgemoor = next(r for r in results if r["href"].endswith("/councils/sedgemoor/#c8-3"))
+    assert "8.3" in sedgemoor["text"] and "roving commission" in sedgemoor["text"]
+
+
+@pytest.mark.browser
+def test_following_a_result_lands_on_the_clause(page, search_url):
+    page.goto(search_url)
+    search(page, "roving commission")
+    page.click(".hb-search__result[href$='/councils/sedgemoor/#c8-3']")
+    page.wait_for_url("**/councils/sedgemoor/#c8-3")
+    clause = page.locator("[id='c8-3']")
+    assert clause.is_visible()
+    page.wait_for_function("document.getElementById('c8-3').getBoundingClientRect().top < innerHeight")
+    top = page.evaluate("document.getElementById('c8-3').getBoundingClientRect().top")
+    assert 0 <= top < page.viewport_size["height"]
+
+
+@pytest.mark.browser
+def test_clause_numbers_and_topic_names_find_clauses(page, search_url, library):
+    page.goto(search_url)
+    assert any(r["href"].endswith("/councils/sedgemoor/#c8-3") for r in search(page, "8.3"))
+    topic = library.topic(library.protocol("sedgemoor").current.clause("c8-3").topics[0])
+    assert any(r["href"].endswith("/councils/sedgemoor/#c8-3") for r in search(page, topic.title))
+
+
+@pytest.mark.browser
+def test_superseded_wording_is_not_in_results(page, search_url, search_site, library):
+    version_id, phrase = superseded_phrase(library)
+    old_page = next(search_site.glob(f"councils/*-{version_id}/index.html"))
+    assert phrase.split()[-1] in old_page.read_text()  # the old page does carry the wording
+    page.goto(search_url)
+    page.fill("#hb-search-input", phrase)
+    page.wait_for_function("/found|Nothing/.test(document.getElementById('hb-search-status').textContent)")
+    hrefs = page.eval_on_selector_all(".hb-search__result", "links => links.map(a => a.href)")
+    assert not [h for h in hrefs if version_id in h]
+
+
+def header_axe_violations(page) -> list[str]:
+    """WCAG 2.2 A/AA violations in the header, where the search box and its results are (the rest
+    of the page is the pages plugin's, checked by its own tests)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context={"include": [[".md-header"]]},
+                        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+            for v in results.response["violations"]]
+
+
+@pytest.mark.browser
+def test_search_results_state_is_axe_clean_in_light_and_dark(page, search_url):
+    page.goto(search_url)
+    search(page, "roving commission")
+    assert header_axe_violations(page) == []
+    page.click("label[for='__palette_1']")  # the theme's own light/dark toggle
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    search(page, "political group")
+    assert header_axe_violations(page) == []
+
+
+@pytest.mark.browser
+def test_keyboard_only_search(page, search_url):
+    page.goto(search_url)
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "hb-search-input"
+    page.keyboard.type("roving commission")
+    page.wait_for_selector(".hb-search__result")
+    page.keyboard.press("ArrowDown")
+    first = page.evaluate("document.activeElement.href")
+    page.keyboard.press("ArrowDown")
+    second = page.evaluate("document.activeElement.href")
+    assert first != second and "#c" in second
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "hb-search-input"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.href") == first
+    page.keyboard.press("Enter")
+    page.wait_for_url(first)
+    fragment = urlparse(first).fragment
+    assert page.evaluate(f"document.getElementById('{fragment}').getBoundingClientRect().top") < page.viewport_size["height"]
+
+
+@pytest.mark.browser
+def test_escape_closes_results_and_returns_to_the_box(page, search_url):
+    page.goto(search_url)
+    search(page, "roving commission")
+    page.focus(".hb-search__result")
+    page.keyboard.press("Escape")
+    assert page.locator("#hb-search-results").is_hidden()
+    assert page.evaluate("document.activeElement.id") == "hb-search-input"
