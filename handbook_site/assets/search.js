@@ -78,6 +78,7 @@
         pagefind = import(new URL("pagefind.js", bundle).href).then(async (module) => {
           // Result URLs are site-relative; prefix the site's own path so a sub-path deploy works.
           await module.options({ baseUrl: new URL("..", bundle).pathname });
+          await module.init();  // fetch the index metadata and the wasm now, not on the first key
           return module;
         });
       }

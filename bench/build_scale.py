@@ -1,0 +1,287 @@
+"""How the handbook site scales with the number of councils, against a plain mkdocs-material
+build of the same clause text as hand-written Markdown (built-in search), measured in the same run.
+
+For each N it writes N synthetic councils (copies of the real protocol files under new council
+ids and names, cycling through them) into a temporary protocols directory, points the library at
+it with HANDBOOK_PROTOCOLS, and builds:
+  - handbook: the project's mkdocs.yml (generated pages + Pagefind search);
+  - plain:    one Markdown page per council version with the same sections and clause text,
+              mkdocs-material with its built-in search.
+It prints build time, peak memory (largest process of the build), total site size, and, in
+headless Chromium, the bytes a reader downloads from opening the home page until the first search
+result shows, and the time from typing the query to that first result.
+
+    .venv/bin/python bench/build_scale.py                      # N = 4, 40, 400 (about 10 minutes)
+    .venv/bin/python bench/build_scale.py --sizes 4,40         # a quick run
+    .venv/bin/python bench/build_scale.py --keep bench/out     # keep the generated projects
+
+Targets (issue 3): handbook build time <= 1.2x plain at N=400; first result within 0.5 s of
+typing, <= 300 KB fetched for the search.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from handbook import load_library
+from handbook.load import GLOSSARY_FILE, TOPICS_FILE, default_root, protocol_paths
+from handbook.text import block_lines
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERY = "roving commission"
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+# Runs a command and reports the peak RSS of its largest (waited-for) descendant, in KiB.
+MEASURED = ("import resource, subprocess, sys\n"
+            "code = subprocess.run(sys.argv[1:]).returncode\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+            "sys.exit(code)\n")
+
+
+# --- Synthetic councils ---------------------------------------------------------------------------
+
+
+def write_synthetic_protocols(n: int, target: Path, source: Path) -> None:
+    """N protocol files: the real ones in turn, each under a new council id and name."""
+    target.mkdir(parents=True)
+    seeds = [yaml.load(p.read_text(encoding="utf-8"), Loader=YAML_LOADER) for p in protocol_paths(source)]
+    for name in (TOPICS_FILE, GLOSSARY_FILE):
+        if (source / name).exists():
+            shutil.copy(source / name, target / name)
+    for i in range(n):
+        data = seeds[i % len(seeds)]
+        council = dict(data["council"])
+        council["id"] = f"synthetic-{i + 1:03d}"
+        label = council.get("short_name") or council.get("name") or council["id"]
+        council["name"] = f"Synthetic Council {i + 1} (text of {label})"
+        council.pop("short_name", None)
+        text = yaml.dump({**data, "council": council}, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False)
+        (target / f"{council['id']}.yaml").write_text(text, encoding="utf-8")
+
+
+# --- The plain baseline: the same clause text as hand-written Markdown ---------------------------
+
+
+def markdown_escape(line: str) -> str:
+    return "".join("\\" + ch if ch in "\\*_[]<>`#|" else ch for ch in line)
+
+
+def plain_version_page(protocol, version) -> str:
+    lines = [f"# {protocol.council.display_name}: {markdown_escape(protocol.title)} ({version.label})", ""]
+    for section in version.sections:
+        lines += [f"## {section.number or ''} {markdown_escape(section.title)}".replace("  ", " "), ""]
+        for clause in section.clauses:
+            lines += [f"### {clause.display_number or ''} {markdown_escape(clause.title or '')} {{#{clause.id}}}", ""]
+            lines += [markdown_escape(line) + "\n" for block in clause.content for line in block_lines(block)]
+    return "\n".join(lines)
+
+
+def write_plain_project(protocols_dir: Path, target: Path) -> int:
+    """A mkdocs-material project of one page per council version; returns the number of pages."""
+    library = load_library(protocols_dir)
+    docs = target / "docs"
+    (docs / "councils").mkdir(parents=True)
+    (docs / "index.md").write_text("# Protocols\n\n" + "\n".join(
+        f"- [{p.council.display_name}](councils/{p.id}.md)" for p in library.protocols) + "\n")
+    pages = 1
+    for protocol in library.protocols:
+        for version in protocol.versions:
+            name = protocol.id if version is protocol.current else f"{protocol.id}-{version.id}"
+            (docs / "councils" / f"{name}.md").write_text(plain_version_page(protocol, version), encoding="utf-8")
+            pages += 1
+    (target / "mkdocs.yml").write_text(
+        "site_name: Plain protocols\ntheme:\n  name: material\n"
+        "markdown_extensions: [attr_list, toc]\nplugins: [search]\n")
+    return pages
+
+
+# --- Measuring a build -----------------------------------------------------------------------------
+
+
+@dataclass
+class Build:
+    seconds: float
+    peak_kib: int
+    site_bytes: int
+    site: Path
+
+
+def measured_build(config: Path, site: Path, env: dict) -> Build:
+    command = [sys.executable, "-c", MEASURED, sys.executable, "-m", "mkdocs", "build", "-q",
+               "-f", str(config), "-d", str(site)]
+    started = time.perf_counter()
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"mkdocs build -f {config} failed:\n{result.stderr}")
+    peak = int(result.stderr.strip().splitlines()[-1])
+    size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    return Build(seconds, peak, size, site)
+
+
+# --- Measuring search in headless Chromium ---------------------------------------------------------
+
+
+@dataclass
+class SearchRun:
+    seconds: float    # from typing the query to the first result shown
+    total_bytes: int  # from opening the home page to the first result shown
+    search_bytes: int # fetched from focusing the search box to the first result shown
+
+
+# (how to open the search box, the input, a result) for each engine
+ENGINES = {
+    "pagefind": (None, "#hb-search-input", ".hb-search__result"),
+    "material": (None, "input.md-search__input", ".md-search-result__item"),
+}
+
+
+def serve(directory: Path):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def measure_search(browser, site: Path, engine: str, repeat: int) -> SearchRun:
+    """The median run of `repeat`, each in a fresh browser context (a reader's first visit)."""
+    runs = sorted((search_once(browser, site, engine) for _ in range(repeat)), key=lambda r: r.seconds)
+    return runs[len(runs) // 2]
+
+
+def search_once(browser, site: Path, engine: str) -> SearchRun:
+    opener, box, result = ENGINES[engine]
+    server = serve(site)
+    context = browser.new_context()
+    page = context.new_page()
+    fetched: list[tuple[float, int]] = []
+
+    def finished(request):
+        try:
+            size = request.sizes()["responseBodySize"]
+        except Exception:  # a request the browser dropped has no sizes
+            return
+        fetched.append((time.perf_counter(), max(size, 0)))
+
+    page.on("requestfinished", finished)
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_port}/", wait_until="load")
+        if opener:
+            page.click(opener)
+        focused = time.perf_counter()  # Pagefind starts loading its script when the box takes focus
+        page.click(box)
+        # The whole query arrives at once (one input event, then a key release for material's
+        # keyup listener), so the time is the engine's, not the typing's.
+        typed = time.perf_counter()
+        page.keyboard.insert_text(QUERY)
+        page.keyboard.press("End")
+        page.wait_for_selector(result, timeout=120_000)
+        shown = time.perf_counter()
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+    return SearchRun(shown - typed, sum(s for t, s in fetched if t <= shown),
+                     sum(s for t, s in fetched if focused <= t <= shown))
+
+
+# --- Report ------------------------------------------------------------------------------------------
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+
+
+def row(name: str, handbook: float, plain: float, fmt) -> str:
+    ratio = f"{handbook / plain:6.2f}x" if plain else "     -"
+    return f"  {name:<44} {fmt(handbook):>12} {fmt(plain):>12}   {ratio}"
+
+
+def run_size(n: int, work: Path, config: Path, browser, repeat: int) -> dict:
+    protocols = work / f"n{n}" / "protocols"
+    write_synthetic_protocols(n, protocols, default_root())
+    plain_project = work / f"n{n}" / "plain"
+    pages = write_plain_project(protocols, plain_project)
+    env = {**os.environ, "HANDBOOK_PROTOCOLS": str(protocols)}
+    handbook = measured_build(config, work / f"n{n}" / "handbook-site", env)
+    plain = measured_build(plain_project / "mkdocs.yml", plain_project / "site", env)
+    words = sum(len(" ".join(block_lines(b)).split()) for p in load_library(protocols).protocols
+                for v in p.versions for c in v.clauses() for b in c.content)
+    result = {"n": n, "plain_pages": pages, "words": words, "handbook": handbook, "plain": plain}
+    if browser is not None:
+        result["search"] = (measure_search(browser, handbook.site, "pagefind", repeat),
+                            measure_search(browser, plain.site, "material", repeat))
+    return result
+
+
+def report(r: dict) -> None:
+    h, p = r["handbook"], r["plain"]
+    print(f"\nN = {r['n']} councils ({r['plain_pages']} plain pages, {r['words']:,} words of clause text)")
+    print(f"  {'':<44} {'handbook':>12} {'plain':>12}   ratio")
+    print(row("build time", h.seconds, p.seconds, lambda s: f"{s:.1f} s"))
+    print(row("peak memory (largest build process)", h.peak_kib * 1024, p.peak_kib * 1024, human_bytes))
+    print(row("site size", h.site_bytes, p.site_bytes, human_bytes))
+    if "search" in r:
+        pf, mat = r["search"]
+        print(row("bytes until first result (from open)", pf.total_bytes, mat.total_bytes, human_bytes))
+        print(row("bytes fetched by the search (from focus)", pf.search_bytes, mat.search_bytes, human_bytes))
+        print(row(f"'{QUERY}' typed -> first result (median)", pf.seconds, mat.seconds, lambda s: f"{s:.2f} s"))
+    sys.stdout.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="4,40,400", help="comma-separated numbers of councils")
+    parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml", help="the handbook's mkdocs.yml")
+    parser.add_argument("--no-browser", action="store_true", help="skip the search measurements")
+    parser.add_argument("--repeat", type=int, default=3, help="search runs per engine (the median is shown)")
+    parser.add_argument("--keep", type=Path, help="write the projects and sites here and keep them")
+    args = parser.parse_args()
+    if not args.config.exists():
+        raise SystemExit(f"{args.config}: no handbook mkdocs.yml to build")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    work = args.keep or Path(tempfile.mkdtemp(prefix="build-scale-"))
+    if args.keep and args.keep.exists():
+        shutil.rmtree(args.keep)
+    print(f"handbook config: {args.config}; plain: mkdocs-material + built-in search; "
+          f"{os.cpu_count()} CPUs; sites served uncompressed by a local http.server")
+    try:
+        if args.no_browser:
+            for n in sizes:
+                report(run_size(n, work, args.config.resolve(), None, args.repeat))
+            return
+        from playwright.sync_api import sync_playwright
+        chromium = shutil.which("chromium")
+        if chromium is None:
+            raise SystemExit("Debian's chromium is needed for the search figures (or pass --no-browser)")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
+            for n in sizes:
+                report(run_size(n, work, args.config.resolve(), browser, args.repeat))
+            browser.close()
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
