@@ -1,1 +1,38 @@
-"""The sign-off service (Flask app factory); see the issue on signed acknowledgements."""
+"""The sign-off service: signed acknowledgements of an exact protocol version, and HR's view of completion.
+
+`create_app(test_config=None)` builds the Flask app; settings are in `config.py`.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    from . import config
+
+    config.load_config(app, test_config)
+
+    from . import admin, auth, cli, csrf, db, errors, public, sign
+
+    db.init_app(app)
+    csrf.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(sign.bp)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
+    cli.init_app(app)
+    app.after_request(security_headers)
+    return app
+
+
+def security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")  # signing links carry tokens
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response

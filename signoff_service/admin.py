@@ -1,0 +1,179 @@
+"""HR's pages: rounds and completion, people, links, reminders, exports, the audit ledger."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+
+from . import db, ledger, rounds
+from .auth import login_required
+from .csvio import ROLES, InvalidPeople, check_person, parse_people
+from .links import sign_link
+from .mail import MailError, send_links
+from .protocols import UnknownProtocol, library
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    return None
+
+
+def _round_or_404(conn, round_id: str):
+    round_row = rounds.get_round(conn, round_id)
+    if round_row is None:
+        abort(404, description=f"There is no sign-off round {round_id!r}.")
+    return round_row
+
+
+@bp.get("/")
+def dashboard():
+    with db.reading() as conn:
+        summaries = rounds.all_rounds(conn)
+    return render_template("admin/dashboard.html", summaries=summaries)
+
+
+def _version_choices():
+    return [(f"{p.id}/{v.id}", p, v) for p in library().protocols for v in reversed(p.versions)]
+
+
+@bp.route("/rounds/new", methods=("GET", "POST"))
+def new_round():
+    form = request.form
+    errors: list[str] = []
+    if request.method == "POST":
+        council_id, _, version_id = form.get("version", "").partition("/")
+        upload = request.files.get("people_csv")
+        text = upload.read() if upload and upload.filename else form.get("people", "").encode("utf-8")
+        try:
+            people = parse_people(text)
+            with db.transaction() as conn:
+                round_id = rounds.open_round(conn, council_id, version_id or None, form.get("due"), people,
+                                             g.admin.email, form.get("statement"))
+            flash(f"Round opened with {len(people)} people.")
+            return redirect(url_for("admin.round_page", round_id=round_id), 303)
+        except InvalidPeople as e:
+            errors = [f"People CSV {err}" for err in e.errors]
+        except UnknownProtocol:
+            errors = ["Choose a protocol version from the list."]
+        except rounds.RoundError as e:
+            errors = [str(e).capitalize() + "."]
+    return render_template("admin/new_round.html", choices=_version_choices(), form=form, errors=errors), \
+        400 if errors else 200
+
+
+@bp.get("/rounds/<round_id>")
+def round_page(round_id: str):
+    role = request.args.get("role") or None
+    status = request.args.get("status") or None
+    if role not in (None, *ROLES) or status not in (None, *rounds.STATUSES):
+        abort(400, description="Unknown role or status filter.")
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    size = current_app.config["ROUND_PAGE_SIZE"]
+    with db.reading() as conn:
+        round_row = _round_or_404(conn, round_id)
+        summary = rounds.completion(conn, round_row)
+        count, people = rounds.people_in_round(conn, round_row, role, status, limit=size, offset=(page - 1) * size)
+    return render_template("admin/round.html", round=round_row, summary=summary, people=people, count=count,
+                           page=page, pages=max((count + size - 1) // size, 1), role=role, status=status,
+                           roles=ROLES, statuses=rounds.STATUSES, statements=rounds.round_statements(round_row),
+                           link_for=sign_link, status_of=lambda p: rounds.person_status(round_row, p),
+                           mail_enabled=bool(current_app.config["SMTP_HOST"]))
+
+
+@bp.post("/rounds/<round_id>/people")
+def add_person(round_id: str):
+    form = request.form
+    upload = request.files.get("people_csv")
+    try:
+        if upload and upload.filename:
+            people = parse_people(upload.read())
+        else:
+            extra = {k: form.get(k, "") for k in ("department", "ward")}
+            person, problems = check_person(2, form.get("name", ""), form.get("email", ""), form.get("role", ""), extra)
+            if problems:
+                raise InvalidPeople(problems)
+            people = [person]
+        with db.transaction() as conn:
+            _round_or_404(conn, round_id)
+            rounds.add_people(conn, round_id, people, g.admin.email)
+    except InvalidPeople as e:
+        single = not (upload and upload.filename)
+        for err in e.errors:
+            flash(f"Not added: {err.column or 'row'} {err.message}" if single else f"Not added: CSV {err}", "error")
+        return redirect(url_for("admin.round_page", round_id=round_id), 303)
+    flash(f"Added {len(people)} {'person' if len(people) == 1 else 'people'}.")
+    return redirect(url_for("admin.round_page", round_id=round_id), 303)
+
+
+def _person_action(round_id: str, person_id: str, action) -> Response:
+    try:
+        with db.transaction() as conn:
+            person = rounds.get_person(conn, person_id)
+            if person is None or person.round_id != round_id:
+                abort(404, description="No such person in this round.")
+            message = action(conn, person)
+        flash(message)
+    except rounds.RoundError as e:
+        flash(str(e).capitalize() + ".", "error")
+    return redirect(url_for("admin.round_page", round_id=round_id), 303)
+
+
+@bp.post("/rounds/<round_id>/people/<person_id>/remove")
+def remove_person(round_id: str, person_id: str):
+    return _person_action(round_id, person_id, lambda conn, p: (
+        rounds.remove_person(conn, p.id, g.admin.email), f"Removed {p.name}; their link no longer works.")[1])
+
+
+@bp.post("/rounds/<round_id>/people/<person_id>/reissue")
+def reissue_link(round_id: str, person_id: str):
+    return _person_action(round_id, person_id, lambda conn, p: (
+        rounds.reissue_link(conn, p.id, g.admin.email), f"Issued {p.name} a new link; earlier links no longer work.")[1])
+
+
+@bp.post("/rounds/<round_id>/send")
+def send(round_id: str):
+    reminder = request.form.get("kind") == "reminder"
+    person_id = request.form.get("person_id")
+    with db.reading() as conn:
+        _round_or_404(conn, round_id)
+    try:
+        sent = send_links(round_id, g.admin.email, reminder=reminder, person_ids=[person_id] if person_id else None)
+        flash(f"Sent {sent} {'reminder' if reminder else 'link'} email{'s' if sent != 1 else ''}.")
+    except MailError as e:
+        flash(str(e).capitalize() + ".", "error")
+    return redirect(url_for("admin.round_page", round_id=round_id), 303)
+
+
+def _csv_response(text: str, filename: str) -> Response:
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@bp.get("/rounds/<round_id>/links.csv")
+def links_export(round_id: str):
+    from .registers import links_csv
+
+    with db.transaction() as conn:
+        round_row = _round_or_404(conn, round_id)
+        text = links_csv(conn, round_row, g.admin.email, outstanding_only=request.args.get("outstanding") == "1")
+    return _csv_response(text, f"signing-links-{round_id}.csv")
+
+
+@bp.get("/rounds/<round_id>/register.csv")
+def register_export(round_id: str):
+    from .registers import register_csv
+
+    with db.transaction() as conn:
+        round_row = _round_or_404(conn, round_id)
+        text = register_csv(conn, round_row, g.admin.email)
+    return _csv_response(text, f"register-{round_id}.csv")
+
+
+@bp.get("/audit")
+def audit():
+    round_id = request.args.get("round") or None
+    with db.reading() as conn:
+        report = ledger.verify(conn)
+        entries = ledger.entries(conn, round_id)
+    return render_template("admin/audit.html", report=report, entries=entries, round_id=round_id)

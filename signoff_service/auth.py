@@ -1,0 +1,103 @@
+"""HR accounts: hashed passwords (werkzeug scrypt), rate-limited login, `login_required`."""
+from __future__ import annotations
+
+import functools
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from sqlalchemy import Connection, func, or_, select
+from werkzeug.exceptions import TooManyRequests
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import db, ledger
+from .csvio import EMAIL, email_key
+
+bp = Blueprint("auth", __name__, url_prefix="/admin")
+MIN_PASSWORD_LENGTH = 12
+# Checked against when the email is unknown, so a wrong email costs the same time as a wrong password.
+_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
+
+
+class AdminError(ValueError):
+    pass
+
+
+def create_admin(conn: Connection, email: str, password: str, actor: str = "cli") -> str:
+    email = email.strip()
+    if not EMAIL.match(email):
+        raise AdminError(f"{email!r} is not an email address")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AdminError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if conn.execute(select(db.admins.c.id).where(db.admins.c.email == email_key(email))).first():
+        raise AdminError(f"an HR account for {email} already exists")
+    admin_id = secrets.token_hex(8)
+    conn.execute(db.admins.insert().values(id=admin_id, email=email_key(email), password_hash=generate_password_hash(password),
+                                           created_at=db.utcnow()))
+    ledger.append(conn, "admin created", actor, email=email_key(email))
+    return admin_id
+
+
+def _recent_failures(conn: Connection, email: str, ip: str, window: int) -> int:
+    since = (datetime.now(timezone.utc) - timedelta(seconds=window)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return conn.execute(select(func.count()).select_from(db.login_failures)
+                        .where(db.login_failures.c.at >= since,
+                               or_(db.login_failures.c.email == email, db.login_failures.c.ip == ip))).scalar_one()
+
+
+@bp.route("/login", methods=("GET", "POST"))
+def login():
+    from flask import current_app
+
+    error, email = None, ""
+    if request.method == "POST":
+        email = email_key(request.form.get("email", ""))
+        password = request.form.get("password", "")
+        ip = request.remote_addr or "unknown"
+        config = current_app.config
+        with db.transaction() as conn:
+            if _recent_failures(conn, email, ip, config["LOGIN_WINDOW_SECONDS"]) >= config["LOGIN_MAX_FAILURES"]:
+                raise TooManyRequests("Too many failed sign-in attempts for this account or address. "
+                                      "Wait a while and try again.", retry_after=config["LOGIN_WINDOW_SECONDS"])
+            admin = conn.execute(select(db.admins).where(db.admins.c.email == email)).first()
+            if admin is not None and check_password_hash(admin.password_hash, password):
+                ledger.append(conn, "admin signed in", email, ip=ip)
+                session.clear()
+                session["admin_id"] = admin.id
+                return redirect(_safe_next(request.args.get("next")), 303)
+            if admin is None:
+                check_password_hash(_DUMMY_HASH, password)
+            conn.execute(db.login_failures.insert().values(id=secrets.token_hex(8), email=email, ip=ip, at=db.utcnow()))
+        error = "The email or password is not right."
+    return render_template("admin/login.html", error=error, email=email), 400 if error else 200
+
+
+def _safe_next(target: str | None) -> str:
+    # Only local admin paths: never an open redirect to another site.
+    if target and target.startswith("/admin/") and not target.startswith("//"):
+        return target
+    return url_for("admin.dashboard")
+
+
+@bp.post("/logout")
+def logout():
+    session.clear()
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.before_app_request
+def load_admin():
+    g.admin = None
+    admin_id = session.get("admin_id")
+    if admin_id:
+        with db.reading() as conn:
+            g.admin = conn.execute(select(db.admins).where(db.admins.c.id == admin_id)).first()
+
+
+def login_required(view):
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        if g.admin is None:
+            return redirect(url_for("auth.login", next=request.path), 303)
+        return view(**kwargs)
+    return wrapped

@@ -1,0 +1,173 @@
+"""Flask commands for HR automation: `flask --app signoff_service <command>`."""
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from . import db, ledger, rounds
+from .auth import AdminError, create_admin
+from .csvio import InvalidPeople, parse_people
+from .protocols import UnknownProtocol
+from .registers import links_csv, register_csv
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def _round(conn, round_id: str):
+    round_row = rounds.get_round(conn, round_id)
+    if round_row is None:
+        _fail(f"no sign-off round {round_id!r}")
+    return round_row
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Apply any database migrations not yet applied (safe to run again)."""
+    applied = db.migrate(db.engine())
+    click.echo("applied: " + ", ".join(applied) if applied else "database is up to date")
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--password", help="Omit to be prompted (keeps it out of shell history).")
+@with_appcontext
+def create_admin_command(email, password):
+    """Create an HR account."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with db.transaction() as conn:
+            create_admin(conn, email, password)
+    except AdminError as e:
+        _fail(str(e))
+    click.echo(f"created HR account {email}", err=True)
+
+
+@click.command("open-round")
+@click.argument("council")
+@click.option("--version", "version_id", help="Protocol version id (default: the current version).")
+@click.option("--due", help="Due date, YYYY-MM-DD.")
+@click.option("--people", "people_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV with header name,email,role[,department,ward].")
+@click.option("--statement", help="The acknowledgement statement, for a version with no signature block.")
+@click.option("--actor", default="cli", show_default=True, help="Who is opening the round (for the ledger).")
+@with_appcontext
+def open_round_command(council, version_id, due, people_path, statement, actor):
+    """Open a sign-off round; prints only the round id."""
+    try:
+        people = parse_people(people_path.read_bytes())
+        with db.transaction() as conn:
+            round_id = rounds.open_round(conn, council, version_id, due, people, actor, statement)
+    except OSError as e:
+        _fail(f"{people_path}: {e.strerror}")
+    except InvalidPeople as e:
+        _fail("\n".join(f"{people_path}: {err}" for err in e.errors))
+    except (UnknownProtocol, rounds.RoundError) as e:
+        _fail(str(e))
+    click.echo(round_id)
+
+
+@click.command("links")
+@click.argument("round_id")
+@click.option("--outstanding", is_flag=True, help="Only people who have not signed yet.")
+@with_appcontext
+def links_command(round_id, outstanding):
+    """Each person's personal signing link as CSV (name,email,role,link) for a mail merge."""
+    with db.transaction() as conn:
+        round_row = _round(conn, round_id)
+        click.echo(links_csv(conn, round_row, actor="cli", outstanding_only=outstanding), nl=False)
+
+
+@click.command("register")
+@click.argument("round_id")
+@with_appcontext
+def register_command(round_id):
+    """The completion register of a round as CSV."""
+    with db.transaction() as conn:
+        round_row = _round(conn, round_id)
+        click.echo(register_csv(conn, round_row, actor="cli"), nl=False)
+
+
+@click.command("remind")
+@click.argument("round_id")
+@with_appcontext
+def remind_command(round_id):
+    """Email a reminder, with their link, to everyone in the round who has not signed."""
+    from .mail import MailError, send_links
+
+    with db.reading() as conn:
+        _round(conn, round_id)
+    try:
+        sent = send_links(round_id, actor="cli", reminder=True)
+    except MailError as e:
+        _fail(str(e))
+    click.echo(f"sent {sent} reminder(s)", err=True)
+
+
+@click.command("verify-ledger")
+@with_appcontext
+def verify_ledger_command():
+    """Recompute the audit ledger's hash chain; exit 1 naming the first bad entry."""
+    with db.reading() as conn:
+        report = ledger.verify(conn)
+    if not report.ok:
+        click.echo(f"ledger BROKEN: {report.problem}")
+        sys.exit(1)
+    click.echo(f"ledger OK: {report.entries} entries")
+
+
+DEMO_PEOPLE = (  # invented demo people; the protocol text itself always comes from the library
+    "name,email,role,department,ward\n"
+    "Alex Demo,alex.demo@example.org,member,,Demo Ward\n"
+    "Sam Example,sam.example@example.org,officer,Democratic Services,\n"
+    "Jo Sample,jo.sample@example.org,co-opted member,,\n"
+)
+
+
+@click.command("demo")
+@click.option("--admin-email", default="hr@example.org", show_default=True)
+@with_appcontext
+def demo_command(admin_email):
+    """Create an HR login and a demo round for South Ribble's current protocol; print how to try them."""
+    password = secrets.token_urlsafe(12)
+    from sqlalchemy import select, update
+    from werkzeug.security import generate_password_hash
+
+    with db.transaction() as conn:
+        existing = conn.execute(select(db.admins.c.id).where(db.admins.c.email == admin_email)).first()
+        if existing:  # a rerun gets a fresh password for the same demo account
+            conn.execute(update(db.admins).where(db.admins.c.id == existing.id)
+                         .values(password_hash=generate_password_hash(password)))
+            ledger.append(conn, "admin password reset", "demo", email=admin_email)
+        else:
+            create_admin(conn, admin_email, password, actor="demo")
+        round_id = rounds.open_round(conn, "south-ribble", None, None, parse_people(DEMO_PEOPLE), admin_email)
+    with db.transaction() as conn:
+        round_row = rounds.get_round(conn, round_id)
+        links = links_csv(conn, round_row, actor="demo")
+    from .links import external_url
+
+    click.echo(f"HR login:  {external_url('auth.login')}")
+    click.echo(f"  email:    {admin_email}")
+    click.echo(f"  password: {password}")
+    click.echo(f"Demo round {round_id} (South Ribble, current version); signing links:")
+    for line in links.splitlines()[1:]:
+        click.echo("  " + line)
+
+
+COMMANDS = (init_db_command, create_admin_command, open_round_command, links_command, register_command,
+            remind_command, verify_ledger_command, demo_command)
+
+
+def init_app(app) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -1,0 +1,116 @@
+"""Every setting the service reads, declared once with its default and what it is for.
+
+Values come from (later wins): these defaults, `SIGNOFF_*` environment variables (Flask's
+`from_prefixed_env`), then the `test_config` mapping given to `create_app`.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+ENVIRONMENTS = ("development", "testing", "production")
+# Secrets that appear in tutorials and examples; refused in production like a missing one.
+WEAK_SECRETS = {"dev", "secret", "changeme", "change-me", "default", "development", "test", "testing"}
+MIN_PRODUCTION_SECRET_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[Any], Any] = lambda v: v
+
+
+def _optional_str(value):
+    return None if value in (None, "") else str(value)
+
+
+def _bool(value):
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+SETTINGS = (
+    Setting("ENV", "development", "development | testing | production. Production refuses to start "
+            "without a strong SECRET_KEY.", str),
+    Setting("SECRET_KEY", None, "Signs links, receipts and session cookies. Outside production an unset key "
+            "is generated once into instance/secret_key.", _optional_str),
+    Setting("DATABASE_URL", None, "SQLAlchemy URL, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test. "
+            "Default: SQLite file instance/signoff.sqlite3.", _optional_str),
+    Setting("HANDBOOK_URL", "http://127.0.0.1:8000", "Base URL of the handbook site; signers get a link to "
+            "<HANDBOOK_URL>/councils/<council>/<version>/.", lambda v: str(v).rstrip("/")),
+    Setting("BASE_URL", None, "This service's public base URL, used in links made outside a request (CLI, "
+            "email). Default: the request's own host, or http://127.0.0.1:5000 from the CLI.", _optional_str),
+    Setting("PROTOCOLS_DIR", None, "Protocol library directory. Default: the handbook library's "
+            "(HANDBOOK_PROTOCOLS or the repository's protocols/).", _optional_str),
+    Setting("LINK_MAX_AGE_DAYS", 30, "Days a personal signing link stays valid after it is issued.", int),
+    Setting("SMTP_HOST", None, "SMTP server for sending links and reminders; unset means no email.", _optional_str),
+    Setting("SMTP_PORT", 25, "SMTP server port.", int),
+    Setting("MAIL_FROM", "signoff@localhost", "From address of link and reminder emails.", str),
+    Setting("CONTACT", "the HR or democratic services team who sent you the link", "Whom a signer should "
+            "contact when a link does not work (shown on error pages).", str),
+    Setting("MAX_CONTENT_LENGTH", 2 * 1024 * 1024, "Largest request body in bytes (CSV uploads, signatures); "
+            "larger gets 413.", int),
+    Setting("MAX_SIGNATURE_BYTES", 200 * 1024, "Largest drawn signature (decoded PNG/SVG) in bytes.", int),
+    Setting("LOGIN_MAX_FAILURES", 5, "Failed HR logins allowed per email or IP address within "
+            "LOGIN_WINDOW_SECONDS before further attempts get 429.", int),
+    Setting("LOGIN_WINDOW_SECONDS", 900, "The login rate-limit window.", int),
+    Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only (set true behind TLS).", _bool),
+    Setting("ROUND_PAGE_SIZE", 100, "People per page on an HR round page.", int),
+)
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or invalid; the app refuses to start."""
+
+
+def load_config(app, test_config: dict | None) -> None:
+    for setting in SETTINGS:
+        app.config[setting.name] = setting.default
+    app.config.from_prefixed_env("SIGNOFF")
+    if test_config:
+        app.config.update(test_config)
+    for setting in SETTINGS:
+        app.config[setting.name] = setting.parse(app.config[setting.name])
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      MAX_FORM_MEMORY_SIZE=app.config["MAX_CONTENT_LENGTH"])
+    env = app.config["ENV"]
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"SIGNOFF_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    app.config["SECRET_KEY"] = _secret_key(app, env, app.config["SECRET_KEY"])
+    app.testing = env == "testing" or app.config.get("TESTING", False)
+
+
+def _secret_key(app, env: str, key: str | None) -> str:
+    if env == "production":
+        if not key or key.lower() in WEAK_SECRETS or len(key) < MIN_PRODUCTION_SECRET_LENGTH:
+            raise ConfigError("refusing to start in production without a strong secret key: set "
+                              f"SIGNOFF_SECRET_KEY to at least {MIN_PRODUCTION_SECRET_LENGTH} random characters "
+                              "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+        return key
+    return key or _instance_secret(Path(app.instance_path))
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random key kept in instance/secret_key, shared by every worker process of this instance."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another worker may be writing it right now
+            key = path.read_text().strip()
+            if key:
+                return key
+            import time
+            time.sleep(0.02)
+        raise ConfigError(f"{path} is empty; delete it or set SIGNOFF_SECRET_KEY")
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    return key

@@ -1,0 +1,140 @@
+"""Storage: one SQLAlchemy engine per app, the tables (Core), numbered SQL migrations, transactions.
+
+SQLite (default): WAL, busy timeout, foreign keys, synchronous=FULL; writes take the lock up front
+(BEGIN IMMEDIATE) so concurrent worker processes queue instead of failing mid-transaction.
+PostgreSQL: the same SQL; migrations serialise on an advisory lock.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+from flask import current_app
+from sqlalchemy import (Column, Connection, Engine, Integer, MetaData, Table, Text, create_engine, event,
+                        text)
+
+metadata = MetaData()
+
+admins = Table("admins", metadata, Column("id", Text, primary_key=True), Column("email", Text),
+               Column("password_hash", Text), Column("created_at", Text))
+login_failures = Table("login_failures", metadata, Column("id", Text, primary_key=True), Column("email", Text),
+                       Column("ip", Text), Column("at", Text))
+rounds = Table("rounds", metadata, *(Column(n, Text) for n in (
+    "council_id", "council_name", "protocol_title", "version_id", "version_label", "content_hash",
+    "statements", "statement_source", "due_date", "created_at", "created_by")),
+    Column("id", Text, primary_key=True))
+people = Table("people", metadata, Column("id", Text, primary_key=True), *(Column(n, Text) for n in (
+    "round_id", "name", "email", "email_key", "role", "department", "ward")),
+    Column("link_generation", Integer), *(Column(n, Text) for n in (
+        "added_at", "removed_at", "link_sent_at", "first_opened_at", "last_reminded_at")))
+signatures = Table("signatures", metadata, Column("id", Text, primary_key=True), *(Column(n, Text) for n in (
+    "person_id", "round_id", "council_id", "version_id", "content_hash", "statements", "name_on_record",
+    "typed_name", "email", "role", "identified_by")), Column("agreed", Integer),
+    *(Column(n, Text) for n in ("drawn_signature", "signed_at", "ip", "user_agent")))
+ledger = Table("ledger", metadata, Column("seq", Integer, primary_key=True, autoincrement=False),
+               *(Column(n, Text) for n in ("at", "event", "actor", "round_id", "person_id", "details",
+                                            "prev_hash", "hash")))
+ledger_head = Table("ledger_head", metadata, Column("id", Integer, primary_key=True, autoincrement=False),
+                    Column("seq", Integer), Column("hash", Text))
+
+MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+PG_MIGRATION_LOCK = 7_311_004  # any constant; identifies this app's migration lock
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_begin)
+    cursor = dbapi_connection.cursor()
+    for pragma in ("busy_timeout = 30000", "journal_mode = WAL", "foreign_keys = ON", "synchronous = FULL"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    write = connection.get_execution_options().get("signoff_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def init_app(app) -> None:
+    url = app.config["DATABASE_URL"]
+    if url is None:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{Path(app.instance_path) / 'signoff.sqlite3'}"
+        app.config["DATABASE_URL"] = url
+    engine = make_engine(url)
+    app.extensions["signoff.engine"] = engine
+    app.extensions["signoff.write_engine"] = engine.execution_options(signoff_write=True)
+    migrate(engine)
+
+
+def engine() -> Engine:
+    return current_app.extensions["signoff.engine"]
+
+
+@contextmanager
+def transaction() -> Iterator[Connection]:
+    """A write transaction: all of it commits, or none of it (an exception rolls back)."""
+    with current_app.extensions["signoff.write_engine"].begin() as conn:
+        yield conn
+
+
+@contextmanager
+def reading() -> Iterator[Connection]:
+    with engine().connect() as conn:
+        yield conn
+        conn.rollback()
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(number, name, sql) for each file in migrations/, in order."""
+    found = []
+    for entry in resources.files("signoff_service").joinpath("migrations").iterdir():
+        match = MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def _statements(sql: str) -> list[str]:
+    without_comments = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
+    return [s.strip() for s in without_comments.split(";") if s.strip()]
+
+
+def migrate(engine: Engine) -> list[str]:
+    """Apply the migrations not yet applied, all in one transaction; returns their names."""
+    applied_now = []
+    with engine.execution_options(signoff_write=True).begin() as conn:
+        _lock_migrations(conn)
+        conn.execute(text("CREATE TABLE IF NOT EXISTS schema_migrations "
+                          "(number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"))
+        done = {row[0] for row in conn.execute(text("SELECT number FROM schema_migrations"))}
+        for number, name, sql in migrations():
+            if number in done:
+                continue
+            for statement in _statements(sql):
+                conn.exec_driver_sql(statement)
+            conn.execute(text("INSERT INTO schema_migrations (number, name, applied_at) VALUES (:n, :name, :at)"),
+                         {"n": number, "name": name, "at": utcnow()})
+            applied_now.append(name)
+    return applied_now
+
+
+def _lock_migrations(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_MIGRATION_LOCK})

@@ -1,0 +1,40 @@
+"""One error handler: an HTML page (`errors/<status>.html`, else the generic one) or JSON for JSON clients."""
+from __future__ import annotations
+
+from flask import current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def render_error(status: int, title: str, message: str, template_name: str | None = None, **context):
+    """The error page (`errors/<template_name>.html`, `errors/<status>.html` or the generic one) or JSON."""
+    if wants_json():
+        return jsonify(status=status, error=title, message=message), status
+    names = ([f"errors/{template_name}.html"] if template_name else []) + [f"errors/{status}.html", "errors/error.html"]
+    context.setdefault("contact", None)
+    return render_template(names, status=status, title=title, message=message, **context), status
+
+
+def handle_http(error: HTTPException):
+    response = render_error(error.code or 500, error.name, error.description or "")
+    if error.code == 429 and getattr(error, "retry_after", None):
+        return response[0], response[1], {"Retry-After": str(error.retry_after)}
+    return response
+
+
+def handle_unexpected(error: Exception):
+    if isinstance(error, HTTPException):
+        return handle_http(error)
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    return handle_http(InternalServerError())
+
+
+def init_app(app) -> None:
+    app.register_error_handler(HTTPException, handle_http)
+    if not app.testing:
+        app.register_error_handler(Exception, handle_unexpected)
+

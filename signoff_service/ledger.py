@@ -1,0 +1,84 @@
+"""The audit ledger: append-only and hash-chained.
+
+Each entry's hash is SHA-256 over its own fields (sequence number included) and the previous
+entry's hash, so `verify` finds the first entry that was altered (its hash no longer matches),
+inserted (the next entry no longer follows it) or deleted (a gap in the numbers, or the head row
+no longer matching the last entry). Appends lock the single head row, so concurrent writers
+from several processes still build one chain. Anyone able to rewrite the whole table can
+recompute every hash; `verify-ledger` prints nothing secret, so HR can note the count as an anchor.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select, update
+
+from . import db
+
+GENESIS = "genesis"
+
+
+def _canonical(fields: dict) -> str:
+    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def entry_hash(seq: int, at: str, event: str, actor: str, round_id: str | None, person_id: str | None,
+               details: str, prev_hash: str) -> str:
+    fields = {"seq": seq, "at": at, "event": event, "actor": actor, "round_id": round_id,
+              "person_id": person_id, "details": details, "prev_hash": prev_hash}
+    return "sha256:" + hashlib.sha256(_canonical(fields).encode("utf-8")).hexdigest()
+
+
+def append(conn: Connection, event: str, actor: str, round_id: str | None = None, person_id: str | None = None,
+           at: str | None = None, **details) -> int:
+    """Add an entry inside the caller's transaction; returns its sequence number."""
+    head = conn.execute(select(db.ledger_head.c.seq, db.ledger_head.c.hash)
+                        .where(db.ledger_head.c.id == 1).with_for_update()).one()
+    seq, prev = head.seq + 1, head.hash
+    at = at or db.utcnow()
+    details_text = _canonical(details)
+    digest = entry_hash(seq, at, event, actor, round_id, person_id, details_text, prev)
+    conn.execute(db.ledger.insert().values(seq=seq, at=at, event=event, actor=actor, round_id=round_id,
+                                           person_id=person_id, details=details_text, prev_hash=prev, hash=digest))
+    conn.execute(update(db.ledger_head).where(db.ledger_head.c.id == 1).values(seq=seq, hash=digest))
+    return seq
+
+
+@dataclass(frozen=True)
+class LedgerReport:
+    entries: int
+    problem: str | None  # the first problem found, naming the entry
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def verify(conn: Connection) -> LedgerReport:
+    expected_seq, prev_hash, count = 1, GENESIS, 0
+    rows = conn.execute(select(db.ledger).order_by(db.ledger.c.seq))
+    for row in rows:
+        if row.seq != expected_seq:
+            return LedgerReport(count, f"entry {expected_seq} is missing (deleted): the next entry is {row.seq}")
+        if row.prev_hash != prev_hash:
+            return LedgerReport(count, f"entry {row.seq} ({row.event}) does not follow entry {row.seq - 1}: "
+                                       "an entry was inserted or altered before it")
+        recomputed = entry_hash(row.seq, row.at, row.event, row.actor, row.round_id, row.person_id,
+                                row.details, row.prev_hash)
+        if recomputed != row.hash:
+            return LedgerReport(count, f"entry {row.seq} ({row.event}) was altered: its hash does not match its contents")
+        expected_seq, prev_hash, count = row.seq + 1, row.hash, count + 1
+    head = conn.execute(select(db.ledger_head.c.seq, db.ledger_head.c.hash).where(db.ledger_head.c.id == 1)).one()
+    if head.seq != count or head.hash != prev_hash:
+        return LedgerReport(count, f"entries after {count} are missing (deleted): the ledger head records "
+                                   f"entry {head.seq}")
+    return LedgerReport(count, None)
+
+
+def entries(conn: Connection, round_id: str | None = None, limit: int = 200) -> list:
+    query = select(db.ledger).order_by(db.ledger.c.seq.desc()).limit(limit)
+    if round_id is not None:
+        query = query.where(db.ledger.c.round_id == round_id)
+    return list(conn.execute(query))

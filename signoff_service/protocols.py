@@ -1,0 +1,58 @@
+"""The protocol library as the service sees it: loaded once per app through `handbook`."""
+from __future__ import annotations
+
+from flask import current_app
+
+from handbook import Library, Protocol, ProtocolVersion, content_hash, load_library
+
+
+class UnknownProtocol(LookupError):
+    pass
+
+
+def library() -> Library:
+    cached = current_app.extensions.get("signoff.library")
+    if cached is None:
+        cached = load_library(current_app.config["PROTOCOLS_DIR"])  # None: the library's default root
+        current_app.extensions["signoff.library"] = cached
+    return cached
+
+
+def find_version(council_id: str, version_id: str | None = None) -> tuple[Protocol, ProtocolVersion]:
+    try:
+        protocol = library().protocol(council_id)
+        return protocol, protocol.version(version_id)
+    except KeyError as e:
+        raise UnknownProtocol(e.args[0]) from None
+
+
+def current_hash(council_id: str, version_id: str) -> str | None:
+    """The library's content hash of that version now, or None if the version has gone."""
+    try:
+        protocol, version = find_version(council_id, version_id)
+    except UnknownProtocol:
+        return None
+    return content_hash(protocol, version)
+
+
+def handbook_url(council_id: str, version_id: str) -> str:
+    return f"{current_app.config['HANDBOOK_URL']}/councils/{council_id}/{version_id}/"
+
+
+def statements_for(version: ProtocolVersion, supplied: str | None) -> tuple[tuple[str, ...], str]:
+    """The acknowledgement statements for a round and where they came from ('protocol' or 'hr').
+
+    A version with a signature block gives its own statements, verbatim. For one without, HR
+    must supply the statement (recorded exactly as given, one statement per paragraph): the
+    service never makes up protocol wording.
+    """
+    supplied = (supplied or "").replace("\r\n", "\n").strip()
+    if version.signature and version.signature.statements:
+        if supplied:
+            raise ValueError("this version has its own signature statement; leave the statement empty")
+        return tuple(version.signature.statements), "protocol"
+    if not supplied:
+        raise ValueError("this version has no signature block, so HR must supply the acknowledgement "
+                         "statement signers will agree to")
+    paragraphs = tuple(p.strip() for p in supplied.split("\n\n") if p.strip())
+    return paragraphs, "hr"

@@ -1,0 +1,31 @@
+"""Public pages: the landing page the handbook's "Sign this protocol" button opens, and /healthz."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+
+from handbook import content_hash
+
+from .protocols import UnknownProtocol, find_version, handbook_url, library
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
+@bp.get("/")
+def index():
+    return render_template("public/index.html", protocols=library().protocols)
+
+
+@bp.get("/protocols/<council_id>/<version_id>/")
+def protocol(council_id: str, version_id: str):
+    try:
+        protocol, version = find_version(council_id, version_id)
+    except UnknownProtocol:
+        abort(404, description=f"The handbook has no protocol version {council_id}/{version_id}.")
+    return render_template("public/protocol.html", protocol=protocol, version=version,
+                           content_hash=content_hash(protocol, version),
+                           handbook_url=handbook_url(protocol.id, version.id))

@@ -1,0 +1,167 @@
+"""The signer's pages: the personal signing link, the receipt and the public verification link."""
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+
+from handbook import diff_versions
+
+from . import db, rounds
+from .drawing import InvalidDrawing, check_drawing
+from .errors import render_error
+from .links import verification_link
+from .protocols import UnknownProtocol, current_hash, find_version, handbook_url
+from .tokens import ExpiredLink, LinkError, read_receipt_token, read_sign_token
+
+bp = Blueprint("sign", __name__)
+
+
+def same_name(typed: str, on_record: str) -> bool:
+    """Case- and space-insensitive: 'jane  SMITH ' matches 'Jane Smith'."""
+    return " ".join(typed.split()).casefold() == " ".join(on_record.split()).casefold()
+
+
+def link_problem(error: LinkError, contact: str | None = None):
+    if isinstance(error, ExpiredLink):
+        return render_error(410, "This signing link has expired",
+                            "Personal links stay valid for {} days after they are sent.".format(
+                                current_app.config["LINK_MAX_AGE_DAYS"]),
+                            template_name="expired", date_signed=error.date_signed, contact=contact)
+    return render_error(error.status, "This signing link is not valid", str(error).capitalize() + ".",
+                        template_name="invalid", contact=contact)
+
+
+def _contact_for(person_id: str | None) -> str | None:
+    if person_id is None:
+        return None
+    with db.reading() as conn:
+        person = rounds.get_person(conn, person_id)
+        round_row = rounds.get_round(conn, person.round_id) if person else None
+    return round_row.created_by if round_row and "@" in round_row.created_by else None
+
+
+def _load(token: str):
+    """(person, round) for a usable link, or the error response to send instead."""
+    try:
+        link = read_sign_token(token)
+    except ExpiredLink as e:
+        return None, link_problem(e, _contact_for(e.person_id))
+    except LinkError as e:
+        return None, link_problem(e)
+    with db.reading() as conn:
+        person = rounds.get_person(conn, link.person_id)
+        round_row = rounds.get_round(conn, person.round_id) if person else None
+        signature = rounds.signature_of(conn, person.id) if person else None
+    if person is None or round_row is None:
+        return None, link_problem(LinkError("this link's person is not in any sign-off round"))
+    if signature is not None:
+        return None, redirect(url_for("sign.receipt", receipt_id=signature.id), 303)
+    contact = round_row.created_by if "@" in round_row.created_by else None
+    if person.removed_at:
+        return None, render_error(410, "This signing link has been withdrawn",
+                                  "You were removed from this sign-off round, so the link no longer works.",
+                                  template_name="withdrawn", contact=contact)
+    if link.generation != person.link_generation:
+        return None, render_error(410, "This signing link has been replaced",
+                                  "A newer link was issued to you; please use the most recent email.",
+                                  template_name="withdrawn", contact=contact)
+    return (person, round_row), None
+
+
+def _page(token, person, round_row, errors=None, typed_name="", status=200):
+    try:
+        protocol, version = find_version(round_row.council_id, round_row.version_id)
+    except UnknownProtocol:
+        protocol = version = None
+    if protocol is None or current_hash(round_row.council_id, round_row.version_id) != round_row.content_hash:
+        # Never ask someone to sign text other than the text the round recorded.
+        abort(409, description="The protocol text has changed since this sign-off round was opened, so it "
+                               "cannot be signed through this link. Please contact HR for a new link.")
+    with db.reading() as conn:
+        older = rounds.older_signature(conn, person, round_row)
+    redline = older_version = None
+    if older is not None:
+        try:
+            _, older_version = find_version(round_row.council_id, older.version_id)
+            redline = diff_versions(protocol, older_version, version)
+        except UnknownProtocol:
+            older_version = None
+    return render_template("sign/sign.html", token=token, person=person, round=round_row, protocol=protocol,
+                           version=version, statements=rounds.round_statements(round_row), errors=errors or {},
+                           typed_name=typed_name, older=older, older_version=older_version, redline=redline,
+                           handbook_url=handbook_url(round_row.council_id, round_row.version_id)), status
+
+
+@bp.get("/sign/<token>")
+def sign(token: str):
+    loaded, problem = _load(token)
+    if problem is not None:
+        return problem
+    person, round_row = loaded
+    with db.transaction() as conn:
+        rounds.record_first_open(conn, person, request.remote_addr, request.user_agent.string)
+    response = _page(token, person, round_row)
+    return response[0], response[1], {"Cache-Control": "no-store"}
+
+
+@bp.post("/sign/<token>")
+def submit(token: str):
+    loaded, problem = _load(token)
+    if problem is not None:
+        return problem
+    person, round_row = loaded
+    typed_name = request.form.get("full_name", "")
+    errors = {}
+    if request.form.get("agree") != "yes":
+        errors["agree"] = "Tick the box to confirm you agree to the statement."
+    if not typed_name.strip():
+        errors["full_name"] = "Type your full name."
+    elif not same_name(typed_name, person.name):
+        errors["full_name"] = "The name you typed does not match the name HR has for this link."
+    try:
+        drawing = check_drawing(request.form.get("signature", ""), current_app.config["MAX_SIGNATURE_BYTES"])
+    except InvalidDrawing as e:
+        errors["signature"] = str(e).capitalize() + ". Clear it and try again, or sign with your typed name only."
+    if errors:
+        return _page(token, person, round_row, errors, typed_name[:200], status=400)
+    # Refuse signing text that differs from the round's record, exactly as the form page does.
+    if current_hash(round_row.council_id, round_row.version_id) != round_row.content_hash:
+        abort(409, description="The protocol text has changed since this sign-off round was opened.")
+    ack = rounds.Acknowledgement(" ".join(typed_name.split()), drawing, request.remote_addr,
+                                 request.user_agent.string[:500])
+    with db.transaction() as conn:
+        receipt_id = rounds.record_signature(conn, person, round_row, ack)
+    return redirect(url_for("sign.receipt", receipt_id=receipt_id), 303)
+
+
+@bp.get("/receipts/<receipt_id>")
+def receipt(receipt_id: str):
+    with db.reading() as conn:
+        signature = rounds.get_signature(conn, receipt_id)
+        round_row = rounds.get_round(conn, signature.round_id) if signature else None
+    if signature is None:
+        abort(404, description="There is no receipt with that id.")
+    return render_template("sign/receipt.html", signature=signature, round=round_row,
+                           statements=rounds.round_statements(signature),
+                           verify_url=verification_link(signature),
+                           handbook_url=handbook_url(signature.council_id, signature.version_id))
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    try:
+        claim = read_receipt_token(token)
+    except LinkError as e:
+        return render_error(400, "This verification link is not genuine", str(e).capitalize() + ".")
+    with db.reading() as conn:
+        signature = rounds.get_signature(conn, claim["r"])
+        round_row = rounds.get_round(conn, signature.round_id) if signature else None
+    matches = signature is not None and all(hmac.compare_digest(a, b) for a, b in (
+        (claim["h"], signature.content_hash), (claim["t"], signature.signed_at)))
+    if not matches:
+        return render_error(404, "No matching acknowledgement",
+                            "The link was issued by this service, but the acknowledgement it names is not "
+                            "in the register as issued. Please report this to HR.")
+    return render_template("sign/verify.html", signature=signature, round=round_row,
+                           statements=rounds.round_statements(signature))

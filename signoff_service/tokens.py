@@ -1,0 +1,89 @@
+"""All itsdangerous use: personal signing links and receipt verification links, one salt each.
+
+Errors are typed and carry what the page needs to explain itself (when an expired link was
+issued, and whose it was, so the page can say whom to ask for a new one).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+
+SIGN_LINK_SALT = "signoff.sign-link.v1"
+RECEIPT_SALT = "signoff.receipt-verification.v1"
+
+
+class LinkError(Exception):
+    """A link that cannot be used; `status` is the HTTP status its page is served with."""
+
+    status = 400
+
+
+class ForgedLink(LinkError):
+    """Not a link this service issued for this purpose (forged, tampered, truncated or mistyped)."""
+
+
+class ExpiredLink(LinkError):
+    status = 410
+
+    def __init__(self, date_signed: datetime | None, person_id: str | None):
+        super().__init__(f"link issued {date_signed} has expired")
+        self.date_signed = date_signed
+        self.person_id = person_id
+
+
+@dataclass(frozen=True)
+class SignLink:
+    person_id: str
+    generation: int  # links issued before the latest reissue are withdrawn
+
+
+def _sign_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SIGN_LINK_SALT)
+
+
+def _receipt_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=RECEIPT_SALT)
+
+
+def make_sign_token(person_id: str, generation: int) -> str:
+    return _sign_serializer().dumps({"p": person_id, "g": generation})
+
+
+def read_sign_token(token: str) -> SignLink:
+    serializer = _sign_serializer()
+    max_age = current_app.config["LINK_MAX_AGE_DAYS"] * 86400
+    try:
+        payload = serializer.loads(token, max_age=max_age)
+    except SignatureExpired as e:
+        # The signature is genuine (only the age failed), so the payload can be trusted.
+        payload = serializer.load_payload(e.payload) if e.payload is not None else None
+        raise ExpiredLink(e.date_signed, _person(payload)) from None
+    except BadSignature:
+        raise ForgedLink("this link was not issued by the sign-off service, or has been altered") from None
+    if _person(payload) is None or not isinstance(payload.get("g"), int):
+        raise ForgedLink("this link does not name a person")
+    return SignLink(payload["p"], payload["g"])
+
+
+def _person(payload) -> str | None:
+    if isinstance(payload, dict) and isinstance(payload.get("p"), str):
+        return payload["p"]
+    return None
+
+
+def make_receipt_token(receipt_id: str, content_hash: str, signed_at: str) -> str:
+    return _receipt_serializer().dumps({"r": receipt_id, "h": content_hash, "t": signed_at})
+
+
+def read_receipt_token(token: str) -> dict:
+    """{'r': receipt id, 'h': content hash, 't': signed at}, as issued with the receipt."""
+    try:
+        payload = _receipt_serializer().loads(token)
+    except BadSignature:
+        raise ForgedLink("this verification link was not issued by the sign-off service, or has been altered") from None
+    if not isinstance(payload, dict) or not all(isinstance(payload.get(k), str) for k in "rht"):
+        raise ForgedLink("this verification link is incomplete")
+    return payload
