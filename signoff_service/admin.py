@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort, current_app, flash, g, redirect, r
 
 from . import db, ledger, rounds
 from .auth import login_required
+from .errors import sentence
 from .csvio import ROLES, InvalidPeople, check_person, parse_people
 from .links import sign_link
 from .mail import MailError, send_links
@@ -57,7 +58,7 @@ def new_round():
         except UnknownProtocol:
             errors = ["Choose a protocol version from the list."]
         except rounds.RoundError as e:
-            errors = [str(e).capitalize() + "."]
+            errors = [sentence(str(e))]
     return render_template("admin/new_round.html", choices=_version_choices(), form=form, errors=errors), \
         400 if errors else 200
 
@@ -115,7 +116,7 @@ def _person_action(round_id: str, person_id: str, action) -> Response:
             message = action(conn, person)
         flash(message)
     except rounds.RoundError as e:
-        flash(str(e).capitalize() + ".", "error")
+        flash(sentence(str(e)), "error")
     return redirect(url_for("admin.round_page", round_id=round_id), 303)
 
 
@@ -141,7 +142,7 @@ def send(round_id: str):
         sent = send_links(round_id, g.admin.email, reminder=reminder, person_ids=[person_id] if person_id else None)
         flash(f"Sent {sent} {'reminder' if reminder else 'link'} email{'s' if sent != 1 else ''}.")
     except MailError as e:
-        flash(str(e).capitalize() + ".", "error")
+        flash(sentence(str(e)), "error")
     return redirect(url_for("admin.round_page", round_id=round_id), 303)
 
 

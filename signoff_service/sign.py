@@ -9,7 +9,7 @@ from handbook import diff_versions
 
 from . import db, rounds
 from .drawing import InvalidDrawing, check_drawing
-from .errors import render_error
+from .errors import render_error, sentence
 from .links import verification_link
 from .protocols import UnknownProtocol, current_hash, find_version, handbook_url
 from .tokens import ExpiredLink, LinkError, read_receipt_token, read_sign_token
@@ -28,7 +28,7 @@ def link_problem(error: LinkError, contact: str | None = None):
                             "Personal links stay valid for {} days after they are sent.".format(
                                 current_app.config["LINK_MAX_AGE_DAYS"]),
                             template_name="expired", date_signed=error.date_signed, contact=contact)
-    return render_error(error.status, "This signing link is not valid", str(error).capitalize() + ".",
+    return render_error(error.status, "This signing link is not valid", sentence(str(error)),
                         template_name="invalid", contact=contact)
 
 
@@ -122,7 +122,7 @@ def submit(token: str):
     try:
         drawing = check_drawing(request.form.get("signature", ""), current_app.config["MAX_SIGNATURE_BYTES"])
     except InvalidDrawing as e:
-        errors["signature"] = str(e).capitalize() + ". Clear it and try again, or sign with your typed name only."
+        errors["signature"] = sentence(str(e)) + " Clear it and try again, or sign with your typed name only."
     if errors:
         return _page(token, person, round_row, errors, typed_name[:200], status=400)
     # Refuse signing text that differs from the round's record, exactly as the form page does.
@@ -153,7 +153,7 @@ def verify(token: str):
     try:
         claim = read_receipt_token(token)
     except LinkError as e:
-        return render_error(400, "This verification link is not genuine", str(e).capitalize() + ".")
+        return render_error(400, "This verification link is not genuine", sentence(str(e)))
     with db.reading() as conn:
         signature = rounds.get_signature(conn, claim["r"])
         round_row = rounds.get_round(conn, signature.round_id) if signature else None

@@ -1,0 +1,155 @@
+"""HR: login, opening rounds by form and CSV, the dashboard, filters, people, exports."""
+import re
+
+from .conftest import ADMIN_EMAIL, PEOPLE_CSV, csrf_from, links, open_round, sign
+
+
+def test_login_logout(client, auth):
+    assert client.get("/admin/").status_code == 303
+    response = auth.login()
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/"
+    assert "Sign-off rounds" in client.get("/admin/").text
+    client.post("/admin/logout", data={"csrf_token": auth.csrf()})
+    assert client.get("/admin/").status_code == 303
+
+
+def test_wrong_password_is_refused_and_login_is_rate_limited(client, auth):
+    for _ in range(5):
+        response = auth.login(password="not the password at all")
+        assert response.status_code == 400 and "not right" in response.text
+    blocked = auth.login()  # even the right password waits once the limit is reached
+    assert blocked.status_code == 429 and "Retry-After" in blocked.headers
+    assert client.get("/admin/").status_code == 303
+
+
+def test_create_admin_checks_password_and_duplicates(runner, auth):
+    short = runner.invoke(args=["create-admin", "x@example.org", "--password", "short"])
+    assert short.exit_code == 1 and "at least 12" in short.output
+    again = runner.invoke(args=["create-admin", ADMIN_EMAIL, "--password", "another long password"])
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def open_by_form(client, auth, **fields):
+    data = {"csrf_token": auth.csrf("/admin/rounds/new"), "version": "south-ribble/2018-01", "due": "",
+            "statement": "", "people": PEOPLE_CSV}
+    data.update(fields)
+    return client.post("/admin/rounds/new", data=data)
+
+
+def test_open_round_by_form_then_dashboard_shows_progress(client, auth, runner):
+    auth.login()
+    response = open_by_form(client, auth, due="2030-06-30")
+    assert response.status_code == 303
+    round_id = response.headers["Location"].rsplit("/", 1)[1]
+    sign(client, links(runner, round_id)["jane@example.org"], "Jane Smith")
+    dashboard = client.get("/admin/").text
+    assert round_id in dashboard and "1 of 3" in dashboard and 'value="1"' in dashboard and "33%" in dashboard
+    page = client.get(f"/admin/rounds/{round_id}").text
+    assert "<strong>1</strong> of 3 signed" in page and "2 outstanding, 0 overdue" in page
+
+
+def test_open_round_by_csv_upload_and_errors_name_rows(client, auth):
+    import io
+    auth.login()
+    bad = "name,email,role\nA,a@example.org,member\nB,A@example.org,officer\nC,c@example.org,mayor\n"
+    response = open_by_form(client, auth, people="", people_csv=(io.BytesIO(bad.encode()), "people.csv"))
+    assert response.status_code == 400
+    assert "row 3, column email: A@example.org is already on row 2" in response.text
+    assert "row 4, column role: &#39;mayor&#39; is not one of" in response.text
+    assert "No rounds yet" in client.get("/admin/").text  # nothing half-written
+    good = open_by_form(client, auth, people="", people_csv=(io.BytesIO(PEOPLE_CSV.encode()), "people.csv"))
+    assert good.status_code == 303
+
+
+def test_round_without_signature_block_needs_hr_statement(client, auth, runner, people_csv):
+    auth.login()
+    missing = open_by_form(client, auth, version="hailsham/current")
+    assert missing.status_code == 400 and "HR must supply" in missing.text
+    statement = "I have read the Hailsham Town Council member/officer relations protocol and will follow it."
+    response = open_by_form(client, auth, version="hailsham/current", statement=statement)
+    assert response.status_code == 303
+    round_id = response.headers["Location"].rsplit("/", 1)[1]
+    page = client.get(links(runner, round_id)["ann@example.org"])
+    assert statement in page.text and "HR set this statement" in page.text
+    extra = open_by_form(client, auth, statement="My own words")  # South Ribble has its own statement
+    assert extra.status_code == 400 and "its own signature statement" in extra.text
+    cli = runner.invoke(args=["open-round", "hailsham", "--people", str(people_csv)])
+    assert cli.exit_code == 1 and "HR must supply" in cli.output
+
+
+def test_filters_by_role_and_status(client, auth, runner, people_csv):
+    auth.login()
+    round_id = open_round(runner, people_csv, "south-ribble")
+    sign(client, links(runner, round_id)["bob@example.org"], "Bob Jones")
+    url = f"/admin/rounds/{round_id}"
+    signed = client.get(url + "?status=signed").text
+    assert "Bob Jones" in signed and "Jane Smith" not in signed
+    outstanding = client.get(url + "?status=outstanding").text
+    assert "Jane Smith" in outstanding and "Ann Lee" in outstanding and "Bob Jones" not in outstanding
+    members = client.get(url + "?role=member").text
+    assert "Jane Smith" in members and "Ann Lee" not in members
+    assert "Jane Smith" not in client.get(url + "?status=overdue").text
+    assert client.get(url + "?status=bogus").status_code == 400
+
+
+def test_overdue_when_past_due_date(client, auth, runner, people_csv):
+    auth.login()
+    round_id = open_round(runner, people_csv, "south-ribble", "--due", "2020-01-01")
+    page = client.get(f"/admin/rounds/{round_id}?status=overdue").text
+    assert "3 people match" in page and "0 outstanding, 3 overdue" in page
+    assert runner.invoke(args=["register", round_id]).stdout.count(",overdue,") == 3
+
+
+def test_add_remove_and_reissue(client, auth, runner, people_csv):
+    auth.login()
+    round_id = open_round(runner, people_csv, "south-ribble")
+    url = f"/admin/rounds/{round_id}"
+    token = auth.csrf(url)
+    added = client.post(url + "/people", data={"csrf_token": token, "name": "New Person", "email": "new@example.org",
+                                              "role": "officer"}, follow_redirects=True)
+    assert "Added 1 person" in added.text and "New Person" in added.text
+    dup = client.post(url + "/people", data={"csrf_token": token, "name": "Again", "email": "NEW@example.org",
+                                            "role": "officer"}, follow_redirects=True)
+    assert "already in this round" in dup.text
+    old_links = links(runner, round_id)
+    from signoff_service import db, rounds
+    with client.application.app_context(), db.reading() as conn:
+        _, people = rounds.people_in_round(conn, rounds.get_round(conn, round_id))
+    ids = {p.email: p.id for p in people}
+    client.post(f"{url}/people/{ids['jane@example.org']}/remove", data={"csrf_token": token})
+    removed = client.get(old_links["jane@example.org"])
+    assert removed.status_code == 410 and "withdrawn" in removed.text
+    client.post(f"{url}/people/{ids['bob@example.org']}/reissue", data={"csrf_token": token})
+    assert client.get(old_links["bob@example.org"]).status_code == 410
+    assert client.get(links(runner, round_id)["bob@example.org"]).status_code == 200
+    sign(client, old_links["ann@example.org"], "Ann Lee")
+    refused = client.post(f"{url}/people/{ids['ann@example.org']}/remove", data={"csrf_token": token},
+                          follow_redirects=True)
+    assert "already signed" in refused.text
+
+
+def test_exports_from_the_round_page(client, auth, runner, people_csv):
+    auth.login()
+    round_id = open_round(runner, people_csv, "south-ribble")
+    page = client.get(f"/admin/rounds/{round_id}").text
+    assert 'class="secondary copy-link" data-link="http://signoff.test/sign/' in page
+    assert not re.search(r">\s*http://signoff\.test/sign/", page)  # links are copied, never shown
+    links_csv = client.get(f"/admin/rounds/{round_id}/links.csv")
+    assert links_csv.mimetype == "text/csv" and links_csv.text.splitlines()[0] == "name,email,role,link"
+    assert len(links_csv.text.splitlines()) == 4
+    register = client.get(f"/admin/rounds/{round_id}/register.csv")
+    assert "attachment" in register.headers["Content-Disposition"] and register.text.count(",outstanding,") == 3
+    audit = client.get("/admin/audit").text
+    assert "The hash chain verifies" in audit and "export" in audit
+
+
+def test_demo_command_prints_login_and_working_links(app, runner, client):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    password = re.search(r"password: (\S+)", result.output).group(1)
+    page = client.get("/admin/login")
+    login = client.post("/admin/login", data={"csrf_token": csrf_from(page.text), "email": "hr@example.org",
+                                              "password": password})
+    assert login.status_code == 303
+    link = re.search(r"http://signoff\.test(/sign/\S+)", result.output).group(1)
+    assert client.get(link).status_code == 200

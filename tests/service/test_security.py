@@ -1,0 +1,235 @@
+"""Links, CSRF, escaping, CSV injection, SQL metacharacters, login walls, body limits, secrets, headers."""
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from signoff_service import create_app
+from signoff_service.config import ConfigError
+
+from .conftest import csrf_from, links, open_round, sign
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "signoff_service" / "templates"
+
+
+def tampered(path: str) -> str:
+    return path[:-1] + ("A" if path[-1] != "A" else "B")
+
+
+def test_forged_and_tampered_links_get_400_with_whom_to_contact(client, runner, people_csv):
+    round_id = open_round(runner, people_csv, "south-ribble")
+    path = links(runner, round_id)["jane@example.org"]
+    for bad in (tampered(path), "/sign/not-a-token", "/sign/" + "x" * 300):
+        response = client.get(bad)
+        assert response.status_code == 400, bad
+        assert "not valid" in response.text and "ask for a new link" in response.text
+    assert client.post(tampered(path), data={"agree": "yes", "full_name": "Jane Smith"}).status_code == 400
+
+
+def test_link_from_another_secret_or_purpose_is_refused(app, make_app, client, runner, people_csv):
+    round_id = open_round(runner, people_csv, "south-ribble")
+    path = links(runner, round_id)["jane@example.org"]
+    other = make_app(SECRET_KEY="a-different-deployment-secret")
+    assert other.test_client().get(path).status_code == 400
+    # A receipt-verification token (other salt) is not a signing link, even for the same person.
+    from signoff_service.tokens import make_receipt_token
+    with app.app_context():
+        token = make_receipt_token("x", "y", "z")
+    assert client.get(f"/sign/{token}").status_code == 400
+
+
+def test_cross_person_payload_swap_is_tampering(app, client, runner, people_csv):
+    import base64, json
+    round_id = open_round(runner, people_csv, "south-ribble")
+    all_links = links(runner, round_id)
+    jane, bob = all_links["jane@example.org"], all_links["bob@example.org"]
+    bob_payload = bob.split("/")[-1].split(".")[0]
+    forged = "/sign/" + ".".join([bob_payload] + jane.split("/")[-1].split(".")[1:])
+    assert client.get(forged).status_code == 400
+    padded = jane.split("/")[-1].split(".")[0]
+    payload = json.loads(base64.urlsafe_b64decode(padded + "=" * (-len(padded) % 4)))
+    assert set(payload) == {"p", "g"}  # nothing but ids in a link: no name or email
+
+
+def test_expired_link_gets_410_saying_when_it_was_issued(monkeypatch, app, client, runner, people_csv):
+    import time
+    from itsdangerous import timed
+    round_id = open_round(runner, people_csv, "south-ribble")
+    issued = time.time() - 31 * 86400
+    monkeypatch.setattr(timed.TimestampSigner, "get_timestamp", lambda self: int(issued))
+    path = links(runner, round_id)["jane@example.org"]
+    monkeypatch.undo()
+    response = client.get(path)
+    assert response.status_code == 410 and "expired" in response.text
+    assert time.strftime("%d %B %Y", time.gmtime(issued)) in response.text
+    assert "cli" not in response.text  # the round was opened by the CLI, not a person to contact
+
+
+def test_missing_or_wrong_csrf_token_is_refused_and_nothing_recorded(client, runner, people_csv, auth):
+    round_id = open_round(runner, people_csv, "south-ribble")
+    path = links(runner, round_id)["jane@example.org"]
+    client.get(path)
+    no_token = client.post(path, data={"agree": "yes", "full_name": "Jane Smith"})
+    assert no_token.status_code == 400 and "security token" in no_token.text
+    wrong = client.post(path, data={"csrf_token": "guess", "agree": "yes", "full_name": "Jane Smith"})
+    assert wrong.status_code == 400
+    assert client.get(path).status_code == 200  # still unsigned
+    login = client.post("/admin/login", data={"email": "hr@example.org", "password": "correct horse battery staple"})
+    assert login.status_code == 400
+    auth.login()
+    open_form = client.post("/admin/rounds/new", data={"version": "south-ribble/2018-01", "people": "x"})
+    assert open_form.status_code == 400
+
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_xss_payloads_in_names_and_csv_cells_are_escaped(client, runner, auth, tmp_path):
+    people = tmp_path / "xss.csv"
+    with people.open("w", newline="") as f:
+        csv.writer(f).writerows([["name", "email", "role", "department"], [XSS, "xss@example.org", "officer", "<b>Dept</b>"]])
+    round_id = open_round(runner, people, "south-ribble")
+    auth.login()
+    for html in (client.get(f"/admin/rounds/{round_id}").text, client.get(links(runner, round_id)["xss@example.org"]).text):
+        assert XSS not in html and "<b>Dept</b>" not in html
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    receipt = client.get(sign(client, links(runner, round_id)["xss@example.org"], XSS).headers["Location"])
+    assert XSS not in receipt.text and "&lt;img src=x onerror=alert(1)&gt;" in receipt.text
+
+
+def test_csv_exports_defuse_formulas(client, runner, auth, tmp_path):
+    people = tmp_path / "formula.csv"
+    people.write_text('name,email,role,department,ward\n'
+                      '"=HYPERLINK(""http://evil.example"",""x"")",f1@example.org,member,+SUM(A1),@cmd\n'
+                      '-2+3,f2@example.org,officer,Tab,ok\n')
+    round_id = open_round(runner, people, "south-ribble")
+    register = runner.invoke(args=["register", round_id]).stdout
+    assert '\'=HYPERLINK(""http://evil.example"",""x"")' in register
+    assert "'+SUM(A1)" in register and "'@cmd" in register and "'-2+3" in register
+    for line in register.splitlines()[1:]:
+        assert not re.match(r'^"?[=+\-@\t\r]', line)
+    from signoff_service.csvio import safe_cell
+    assert safe_cell("\tcmd") == "'\tcmd" and safe_cell("\r=1") == "'\r=1" and safe_cell("Jane") == "Jane"
+    auth.login()
+    assert "'-2+3" in client.get(f"/admin/rounds/{round_id}/links.csv").text
+
+
+def test_sql_metacharacters_are_stored_verbatim(app, client, runner, tmp_path):
+    name = "Robert'); DROP TABLE people;-- O'Brien"
+    people = tmp_path / "sql.csv"
+    people.write_text(f'name,email,role\n"{name}",bobby@example.org,member\n')
+    round_id = open_round(runner, people, "south-ribble")
+    response = sign(client, links(runner, round_id)["bobby@example.org"], name)
+    assert response.status_code == 303
+    assert "Robert&#39;); DROP TABLE people;-- O&#39;Brien" in client.get(response.headers["Location"]).text
+    assert client.get(f"/admin/rounds/{round_id}' OR '1'='1").status_code in (303, 404)
+    assert runner.invoke(args=["register", round_id]).stdout.count(",signed,") == 1
+
+
+@pytest.mark.parametrize("method,path", [
+    ("get", "/admin/"), ("get", "/admin/rounds/new"), ("post", "/admin/rounds/new"), ("get", "/admin/rounds/x"),
+    ("get", "/admin/rounds/x/links.csv"), ("get", "/admin/rounds/x/register.csv"), ("get", "/admin/audit"),
+    ("post", "/admin/rounds/x/people"), ("post", "/admin/rounds/x/send"), ("post", "/admin/rounds/x/people/y/remove"),
+])
+def test_hr_pages_need_login(client, method, path):
+    response = getattr(client, method)(path)
+    if method == "post":  # the CSRF check comes first, and refuses too
+        assert response.status_code in (303, 400)
+    else:
+        assert response.status_code == 303 and response.headers["Location"].startswith("/admin/login")
+
+
+def test_oversize_bodies_get_413(make_app, runner, people_csv):
+    app = make_app(MAX_CONTENT_LENGTH=64 * 1024)
+    client = app.test_client()
+    round_id = open_round(app.test_cli_runner(), people_csv, "south-ribble")
+    path = links(app.test_cli_runner(), round_id)["jane@example.org"]
+    token = csrf_from(client.get(path).text)
+    big = client.post(path, data={"csrf_token": token, "agree": "yes", "full_name": "Jane Smith",
+                                  "signature": "data:image/png;base64," + "A" * 100_000})
+    assert big.status_code == 413
+    assert client.get(path).status_code == 200
+
+
+def test_oversize_drawing_is_refused_by_field(make_app, people_csv):
+    import base64
+    app = make_app(MAX_SIGNATURE_BYTES=1024)
+    client, runner = app.test_client(), app.test_cli_runner()
+    path = links(runner, open_round(runner, people_csv, "south-ribble"))["jane@example.org"]
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 2000).decode()
+    response = sign(client, path, "Jane Smith", signature=f"data:image/png;base64,{png}")
+    assert response.status_code == 400 and "larger than 1 KB" in response.text
+
+
+@pytest.mark.parametrize("svg,ok", [
+    ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><path d="M0 0L5 5" stroke="black"/></svg>', True),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', False),
+    ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>', False),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><image href="http://evil.example/x.png"/></svg>', False),
+    ('<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>', False),
+])
+def test_svg_drawings_only_strokes(svg, ok):
+    from signoff_service.drawing import InvalidDrawing, check_drawing
+    import base64
+    url = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    if ok:
+        assert check_drawing(url, 10_000) == url
+    else:
+        with pytest.raises(InvalidDrawing):
+            check_drawing(url, 10_000)
+
+
+def test_production_refuses_default_or_missing_secret(tmp_path):
+    url = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+    for secret in (None, "", "dev", "changeme", "short-but-not-default"):
+        with pytest.raises(ConfigError, match="refusing to start in production"):
+            create_app({"ENV": "production", "SECRET_KEY": secret, "DATABASE_URL": url})
+    app = create_app({"ENV": "production", "SECRET_KEY": "k" * 48, "DATABASE_URL": url})
+    assert app.config["SECRET_KEY"] == "k" * 48
+
+
+def test_production_secret_check_reads_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SIGNOFF_ENV", "production")
+    monkeypatch.setenv("SIGNOFF_DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    monkeypatch.delenv("SIGNOFF_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError):
+        create_app()
+    monkeypatch.setenv("SIGNOFF_SECRET_KEY", "12345678901234567890123456789012345")  # digits: still a string
+    assert create_app().config["SECRET_KEY"] == "12345678901234567890123456789012345"
+
+
+def test_development_generates_and_keeps_an_instance_secret(tmp_path):
+    first = create_app({"ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite3'}"})
+    second = create_app({"ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path / 'd.sqlite3'}"})
+    assert len(first.config["SECRET_KEY"]) >= 48 and first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+
+
+def test_security_headers_and_cookie_flags(make_app, people_csv):
+    app = make_app(SESSION_COOKIE_SECURE=True)
+    client, runner = app.test_client(), app.test_cli_runner()
+    path = links(runner, open_round(runner, people_csv, "south-ribble"))["jane@example.org"]
+    response = client.get(path)
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+
+
+def test_templates_have_no_inline_script_style_or_handlers():
+    for template in TEMPLATES.rglob("*.html"):
+        html = template.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), template
+        assert not re.search(r"\son[a-z]+\s*=", html), template
+        assert not re.search(r"\sstyle\s*=|<style", html), template
+
+
+def test_errors_are_json_for_json_clients(client):
+    response = client.get("/sign/garbage", headers={"Accept": "application/json"})
+    assert response.status_code == 400 and response.json["status"] == 400
+    missing = client.get("/receipts/nope", headers={"Accept": "application/json"})
+    assert missing.status_code == 404 and "no receipt" in missing.json["message"]
+    assert "<h1>" in client.get("/receipts/nope").text
