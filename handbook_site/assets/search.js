@@ -28,10 +28,26 @@
     return (sub.weighted_locations || []).reduce((sum, loc) => sum + loc.balanced_score, 0);
   }
 
-  // A page's best-matching clauses; the page itself when no clause heading matched.
+  // Ids of headings with no text of their own before the next heading: a page or section title
+  // directly followed by its first clause. Such a match is shown only when no clause matched.
+  function bareHeadings(data) {
+    const heads = (data.anchors || []).filter((a) => /^h[1-6]$/i.test(a.element))
+      .sort((a, b) => a.location - b.location);
+    const bare = new Set();
+    heads.forEach((head, i) => {
+      const end = i + 1 < heads.length ? heads[i + 1].location : data.word_count;
+      const ownWords = (head.text || "").split(/\s+/).filter(Boolean).length;
+      if (end - head.location <= ownWords) bare.add(head.id);
+    });
+    return bare;
+  }
+
+  // A page's best-matching clauses (sub-results under headings with ids), best first.
   function clauseHits(data) {
+    const bare = bareHeadings(data);
     const anchored = data.sub_results.filter((sub) => sub.anchor);
-    const hits = anchored.length ? anchored : data.sub_results.slice(0, 1);
+    const clauses = anchored.filter((sub) => !bare.has(sub.anchor.id));
+    const hits = clauses.length ? clauses : anchored.length ? anchored : data.sub_results.slice(0, 1);
     return hits.sort((a, b) => clauseScore(b) - clauseScore(a)).slice(0, MAX_CLAUSES_PER_PAGE)
       .map((sub) => ({
         url: sub.url,

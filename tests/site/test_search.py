@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import functools
 import http.server
+import socket
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -76,17 +79,29 @@ def search_site(library, tmp_path_factory) -> Path:
     return root / "site"
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=directory))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 @pytest.fixture(scope="session")
 def search_url(search_site):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=search_site))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve(search_site)
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
     server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def superseded_phrase(library) -> tuple[str, str]:
@@ -145,12 +160,37 @@ def test_site_with_nothing_indexable_fails_the_build(tmp_path):
     assert "no page of" in result.stderr and "refusing to index" in result.stderr
 
 
+def test_mkdocs_serve_serves_the_search_index(library, tmp_path):
+    write_project(library, tmp_path)
+    address = f"127.0.0.1:{free_port()}"
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", address, "--no-livereload"],
+                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://{address}/pagefind/pagefind-entry.json", timeout=2) as response:
+                    entry = response.read()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"mkdocs serve never served the index: {server.stderr.read() if server.poll() is not None else 'timeout'}")
+                time.sleep(0.3)
+        assert b'"languages"' in entry
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stderr.close()
+
+
 # --- In the browser -----------------------------------------------------------------------------
 
 
 def search(page, query: str) -> list[dict]:
+    """Type a query and wait until the results for it (not an earlier query's) are shown."""
     page.fill("#hb-search-input", query)
-    page.wait_for_selector(".hb-search__result")
+    page.wait_for_function("q => document.getElementById('hb-search-status').textContent.includes(`found for “${q}”`)",
+                           arg=query)
     return page.eval_on_selector_all(
         ".hb-search__result", "links => links.map(a => ({href: a.href, text: a.innerText}))")
 
@@ -164,6 +204,19 @@ def test_phrase_lists_each_councils_clause(page, search_url):
     assert ("/councils/wbc/", "c6-3") in anchors
     sedgemoor = next(r for r in results if r["href"].endswith("/councils/sedgemoor/#c8-3"))
     assert "8.3" in sedgemoor["text"] and "roving commission" in sedgemoor["text"]
+
+
+@pytest.mark.browser
+def test_results_link_into_a_site_deployed_under_a_sub_path(page, search_site, tmp_path):
+    (tmp_path / "handbook").symlink_to(search_site, target_is_directory=True)
+    server = serve(tmp_path)
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_port}/handbook/councils/wbc/")
+        results = search(page, "roving commission")
+        assert any(urlparse(r["href"]).path == "/handbook/councils/sedgemoor/" for r in results)
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.mark.browser
