@@ -4,10 +4,13 @@ One mkdocs plugin (`handbook-search`), one job. It replaces mkdocs-material's bu
 whose index is one JSON file every reader downloads whole (15 MB at 400 councils); Pagefind
 splits its index into chunks so a query fetches only what it needs.
 
-- on_page_content: marks what Pagefind indexes. Only pages wrapped in `data-pagefind-body` are
-  indexed, so superseded and proposed versions (page.meta["handbook_version_status"]) are kept out
-  of results simply by not being wrapped. Each clause heading (an `<hN id="clause-id">`, rendered
-  by the pages plugin) becomes a Pagefind sub-result, so results open at the clause.
+- on_page_content: marks what Pagefind indexes: each page's content (not the navigation) wrapped
+  in `data-pagefind-body`, with a `version` filter: "earlier" for superseded and proposed versions
+  (page.meta["handbook_version_status"]), "current" for every other page. The search box asks for
+  "current" unless the reader ticks "include earlier versions", so old wording stays out of
+  results by default. Each clause heading (an `<hN id="clause-id">`, rendered by the pages plugin)
+  becomes a Pagefind sub-result, so results open at the clause. A page whose front matter says
+  `search: {exclude: true}` (mkdocs-material's convention) is not indexed.
 - on_post_page: puts the search box into the page header (theme-independent: inserted HTML, no
   theme template override) with the page's relative path to the index, so the site works under
   any base path.
@@ -41,7 +44,8 @@ BODY_OPEN = re.compile(r"<body[^>]*>")
 
 class PagefindSearchConfig(Config):
     bundle_dir = c.Type(str, default="pagefind")  # the index's folder inside site_dir
-    excluded_statuses = c.ListOfItems(c.Type(str), default=["superseded", "proposed"])
+    # version statuses whose pages are searchable only when the reader asks for earlier versions
+    hidden_statuses = c.ListOfItems(c.Type(str), default=["superseded", "proposed"])
     timeout = c.Type(int, default=600)  # seconds the indexer may take before the build fails
 
 
@@ -53,17 +57,28 @@ def pagefind_executable() -> Path:
         raise PluginError(f"handbook-search: the Pagefind binary is missing (pip install 'pagefind-bin'): {e}")
 
 
-def indexed(page_meta: dict, excluded_statuses: list[str]) -> bool:
-    """Whether a page belongs in search results: everything except superseded/proposed versions."""
-    return page_meta.get("handbook_version_status") not in excluded_statuses
+def excluded(page_meta: dict) -> bool:
+    """A page whose front matter says `search: {exclude: true}`."""
+    search = page_meta.get("search")
+    return isinstance(search, dict) and bool(search.get("exclude"))
 
 
-def mark_for_index(content: str, title: str, kind: str | None) -> str:
-    """Wrap a page's content so Pagefind indexes it, with its title and kind as result metadata."""
-    meta = f'<span hidden data-pagefind-ignore data-pagefind-meta="title">{html.escape(title)}</span>'
-    if kind:
-        meta += f'<span hidden data-pagefind-ignore data-pagefind-meta="kind">{html.escape(kind)}</span>'
-    return f"<div data-pagefind-body>{meta}{content}</div>"
+def version_group(page_meta: dict, hidden_statuses: list[str]) -> str:
+    """The `version` filter value: "earlier" for superseded/proposed versions, else "current"."""
+    return "earlier" if page_meta.get("handbook_version_status") in hidden_statuses else "current"
+
+
+def hidden_meta(key: str, value: str) -> str:
+    return f'<span hidden data-pagefind-ignore data-pagefind-meta="{key}">{html.escape(value)}</span>'
+
+
+def mark_for_index(content: str, title: str, group: str, status: str | None) -> str:
+    """Wrap a page's content so Pagefind indexes it, with its title, filter group and, for an
+    earlier version, a note saying which kind of version it is."""
+    meta = hidden_meta("title", title)
+    if group == "earlier" and status:
+        meta += hidden_meta("note", f"{status} version")
+    return f'<div data-pagefind-body data-pagefind-filter="version:{group}">{meta}{content}</div>'
 
 
 def search_box(bundle_url: str) -> str:
@@ -77,6 +92,8 @@ def search_box(bundle_url: str) -> str:
         ' aria-controls="hb-search-results" aria-keyshortcuts="/" disabled>'
         '</form>'
         '<div class="hb-search__panel" id="hb-search-results" hidden>'
+        '<p class="hb-search__options"><input type="checkbox" id="hb-search-earlier">'
+        '<label for="hb-search-earlier">Include superseded and proposed versions</label></p>'
         '<p class="hb-search__status" id="hb-search-status" role="status"></p>'
         '<ol class="hb-search__list"></ol>'
         '</div></div>'
@@ -113,10 +130,11 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
         return files
 
     def on_page_content(self, content: str, *, page, config, files) -> str:
-        if not indexed(page.meta, self.config.excluded_statuses):
+        if excluded(page.meta):
             return content
         self.marked_pages += 1
-        return mark_for_index(content, page.title or config.site_name, page.meta.get("handbook_kind"))
+        group = version_group(page.meta, self.config.hidden_statuses)
+        return mark_for_index(content, page.title or config.site_name, group, page.meta.get("handbook_version_status"))
 
     def on_post_page(self, output: str, *, page, config) -> str:
         bundle = get_relative_url(f"{self.config.bundle_dir}/", page.url)
@@ -125,9 +143,9 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
     def on_post_build(self, *, config) -> None:
         site_dir = Path(config["site_dir"])
         if not self.marked_pages:
-            # Pagefind would fall back to indexing every page, superseded versions included.
-            raise PluginError(f"handbook-search: no page of '{site_dir}' is searchable (every page is a "
-                              f"{' or '.join(self.config.excluded_statuses)} version); refusing to index")
+            # Pagefind would fall back to indexing every page whole, navigation and all.
+            raise PluginError(f"handbook-search: no page of '{site_dir}' is searchable (every page's "
+                              "front matter says search: exclude); refusing to index")
         command = [str(pagefind_executable()), "--site", str(site_dir),
                    "--output-subdir", self.config.bundle_dir, "--quiet"]
         try:

@@ -1,6 +1,7 @@
 // Handbook search: the header search box over the Pagefind index (built by handbook_site/search.py).
 // Results are clauses, not pages: each page's matching sub-results (one per clause heading with an
-// id) are listed, and each link opens its page at that clause's anchor.
+// id) are listed, and each link opens its page at that clause's anchor. Superseded and proposed
+// versions are searched only when the reader ticks the box for them.
 // Keyboard: "/" focuses the box; Down/Up move between the box and the results; Enter on the box
 // opens the first result; Escape closes the results and returns to the box.
 (() => {
@@ -51,7 +52,7 @@
     return hits.sort((a, b) => clauseScore(b) - clauseScore(a)).slice(0, MAX_CLAUSES_PER_PAGE)
       .map((sub) => ({
         url: sub.url,
-        where: data.meta.title || data.url,
+        where: (data.meta.title || data.url) + (data.meta.note ? ` (${data.meta.note})` : ""),
         title: sub.anchor ? sub.title : "",
         excerpt: sub.excerpt || data.excerpt,
       }));
@@ -85,6 +86,7 @@
     const panel = root.querySelector(".hb-search__panel");
     const status = root.querySelector(".hb-search__status");
     const list = root.querySelector(".hb-search__list");
+    const earlier = root.querySelector("#hb-search-earlier");  // superseded and proposed versions too
     const bundle = new URL(root.dataset.bundle, document.baseURI);
     let pagefind = null;
     let latest = 0;
@@ -112,7 +114,8 @@
       status.textContent = "Searching…";
       let hits;
       try {
-        const search = await (await engine()).debouncedSearch(query, {}, DEBOUNCE_MS);
+        const options = earlier.checked ? {} : { filters: { version: "current" } };
+        const search = await (await engine()).debouncedSearch(query, options, DEBOUNCE_MS);
         if (search === null || ticket !== latest) return;  // a newer query superseded this one
         const pages = await Promise.all(search.results.slice(0, MAX_PAGES).map((r) => r.data()));
         if (ticket !== latest) return;
@@ -137,6 +140,7 @@
     }
 
     input.addEventListener("input", () => run(input.value));
+    earlier.addEventListener("change", () => run(input.value));
     input.addEventListener("focus", () => engine());  // start loading the index before the first key
     root.querySelector("form").addEventListener("submit", (event) => {
       event.preventDefault();

@@ -57,6 +57,7 @@ def write_project(library, root: Path) -> None:
     docs = root / "docs"
     (docs / "councils").mkdir(parents=True)
     (docs / "index.md").write_text("# Handbook\n\nThe member/officer protocols.\n")
+    (docs / "private.md").write_text("---\nsearch: {exclude: true}\n---\n# Drafting notes\n\nZanzibar.\n")
     for protocol in library.protocols:
         for version in protocol.versions:
             status = "current" if version is protocol.current else "superseded"
@@ -127,11 +128,13 @@ def test_build_writes_a_pagefind_index_and_a_search_box_on_every_page(search_sit
         assert "assets/handbook-search/search.js" in html
 
 
-def test_only_current_pages_are_marked_for_indexing(search_site, library):
+def test_earlier_versions_are_indexed_under_their_own_filter(search_site, library):
     version_id, _ = superseded_phrase(library)
     old_page = next(search_site.glob(f"councils/*-{version_id}/index.html"))
-    assert "data-pagefind-body" not in old_page.read_text()
-    assert "data-pagefind-body" in (search_site / "councils" / "sedgemoor" / "index.html").read_text()
+    assert 'data-pagefind-filter="version:earlier"' in old_page.read_text()
+    current = (search_site / "councils" / "sedgemoor" / "index.html").read_text()
+    assert 'data-pagefind-filter="version:current"' in current
+    assert 'data-pagefind-filter="version:earlier"' not in current
 
 
 def test_box_links_to_the_index_relative_to_each_page(search_site):
@@ -151,9 +154,14 @@ def test_indexer_failure_is_a_clear_plugin_error(tmp_path, monkeypatch):
         plugin.on_post_build(config={"site_dir": str(tmp_path)})
 
 
+def test_front_matter_search_exclude_keeps_a_page_out(search_site):
+    assert "data-pagefind-body" not in (search_site / "private" / "index.html").read_text()
+    assert "data-pagefind-body" in (search_site / "index.html").read_text()
+
+
 def test_site_with_nothing_indexable_fails_the_build(tmp_path):
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "index.md").write_text("---\nhandbook_version_status: superseded\n---\n# Old\n")
+    (tmp_path / "docs" / "index.md").write_text("---\nsearch: {exclude: true}\n---\n# Old\n")
     (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML)
     result = mkdocs_build(tmp_path)
     assert result.returncode != 0
@@ -240,16 +248,23 @@ def test_clause_numbers_and_topic_names_find_clauses(page, search_url, library):
     assert any(r["href"].endswith("/councils/sedgemoor/#c8-3") for r in search(page, topic.title))
 
 
+def wait_for_status(page, query: str) -> list[str]:
+    page.wait_for_function(
+        "q => /(found|Nothing found) for “/.test(document.getElementById('hb-search-status').textContent)"
+        " && document.getElementById('hb-search-status').textContent.includes(q)", arg=query)
+    return page.eval_on_selector_all(".hb-search__result", "links => links.map(a => a.href)")
+
+
 @pytest.mark.browser
-def test_superseded_wording_is_not_in_results(page, search_url, search_site, library):
+def test_superseded_wording_is_only_in_results_when_asked_for(page, search_url, library):
     version_id, phrase = superseded_phrase(library)
-    old_page = next(search_site.glob(f"councils/*-{version_id}/index.html"))
-    assert phrase.split()[-1] in old_page.read_text()  # the old page does carry the wording
     page.goto(search_url)
     page.fill("#hb-search-input", phrase)
-    page.wait_for_function("/found|Nothing/.test(document.getElementById('hb-search-status').textContent)")
-    hrefs = page.eval_on_selector_all(".hb-search__result", "links => links.map(a => a.href)")
-    assert not [h for h in hrefs if version_id in h]
+    assert not [h for h in wait_for_status(page, phrase) if version_id in h]
+    page.check("#hb-search-earlier")
+    page.wait_for_selector(f".hb-search__result[href*='{version_id}']")
+    old = page.locator(f".hb-search__result[href*='{version_id}']").first.inner_text()
+    assert "superseded version" in old
 
 
 def header_axe_violations(page) -> list[str]:
@@ -289,6 +304,8 @@ def test_keyboard_only_search(page, search_url):
     page.keyboard.press("ArrowUp")
     page.keyboard.press("ArrowUp")
     assert page.evaluate("document.activeElement.id") == "hb-search-input"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "hb-search-earlier"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.href") == first
     page.keyboard.press("Enter")
