@@ -5,7 +5,7 @@ import functools
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy import Connection, func, or_, select
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -32,7 +32,8 @@ def create_admin(conn: Connection, email: str, password: str, actor: str = "cli"
     if conn.execute(select(db.admins.c.id).where(db.admins.c.email == email_key(email))).first():
         raise AdminError(f"an HR account for {email} already exists")
     admin_id = secrets.token_hex(8)
-    conn.execute(db.admins.insert().values(id=admin_id, email=email_key(email), password_hash=generate_password_hash(password),
+    password_hash = generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"])
+    conn.execute(db.admins.insert().values(id=admin_id, email=email_key(email), password_hash=password_hash,
                                            created_at=db.utcnow()))
     ledger.append(conn, "admin created", actor, email=email_key(email))
     return admin_id
@@ -47,8 +48,6 @@ def _recent_failures(conn: Connection, email: str, ip: str, window: int) -> int:
 
 @bp.route("/login", methods=("GET", "POST"))
 def login():
-    from flask import current_app
-
     error, email = None, ""
     if request.method == "POST":
         email = email_key(request.form.get("email", ""))

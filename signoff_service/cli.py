@@ -146,7 +146,7 @@ def demo_command(admin_email):
         existing = conn.execute(select(db.admins.c.id).where(db.admins.c.email == admin_email)).first()
         if existing:  # a rerun gets a fresh password for the same demo account
             conn.execute(update(db.admins).where(db.admins.c.id == existing.id)
-                         .values(password_hash=generate_password_hash(password)))
+                         .values(password_hash=generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"])))
             ledger.append(conn, "admin password reset", "demo", email=admin_email)
         else:
             create_admin(conn, admin_email, password, actor="demo")

@@ -60,6 +60,8 @@ SETTINGS = (
     Setting("LOGIN_MAX_FAILURES", 5, "Failed HR logins allowed per email or IP address within "
             "LOGIN_WINDOW_SECONDS before further attempts get 429.", int),
     Setting("LOGIN_WINDOW_SECONDS", 900, "The login rate-limit window.", int),
+    Setting("PASSWORD_HASH_METHOD", "scrypt", "werkzeug.security hash method for HR passwords (e.g. scrypt, or "
+            "scrypt:32768:8:1 to pin the cost).", str),
     Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only (set true behind TLS).", _bool),
     Setting("ROUND_PAGE_SIZE", 100, "People per page on an HR round page.", int),
 )

@@ -53,7 +53,8 @@ def make_app(database_url, tmp_path):
 
     def make(**overrides):
         config = {"ENV": "testing", "SECRET_KEY": "test-secret-key", "DATABASE_URL": database_url,
-                  "BASE_URL": "http://signoff.test"}
+                  "BASE_URL": "http://signoff.test",
+                  "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}  # fast in tests; scrypt by default
         config.update(overrides)
         app = create_app(config)
         apps.append(app)

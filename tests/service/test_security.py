@@ -14,7 +14,9 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "signoff_service" / "templates
 
 
 def tampered(path: str) -> str:
-    return path[:-1] + ("A" if path[-1] != "A" else "B")
+    """Change one character in the middle of the signature part (the last base64 character may carry unused bits)."""
+    i = len(path) - 8
+    return path[:i] + ("A" if path[i] != "A" else "B") + path[i + 1:]
 
 
 def test_forged_and_tampered_links_get_400_with_whom_to_contact(client, runner, people_csv):

@@ -1,0 +1,55 @@
+"""Storage: migrations are idempotent and match the tables the code uses; concurrent writers keep one chain."""
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import inspect, select
+
+from signoff_service import db, ledger
+
+from .conftest import csrf_from, links, open_round
+
+
+def test_migrations_are_idempotent_and_recorded(app, runner):
+    assert db.migrate(app.extensions["signoff.engine"]) == []
+    assert runner.invoke(args=["init-db"]).output.strip() == "database is up to date"
+    with app.app_context(), db.reading() as conn:
+        applied = [row[0] for row in conn.exec_driver_sql("SELECT name FROM schema_migrations ORDER BY number")]
+    assert applied == [name for _, name, _ in db.migrations()]
+
+
+def test_migrated_schema_has_every_column_the_code_uses(app):
+    inspector = inspect(app.extensions["signoff.engine"])
+    for table in db.metadata.tables.values():
+        columns = {c["name"] for c in inspector.get_columns(table.name)}
+        assert set(table.columns.keys()) <= columns, table.name
+
+
+def test_sqlite_pragmas(app, database_url):
+    if not database_url.startswith("sqlite"):
+        return
+    with app.app_context(), db.reading() as conn:
+        pragma = lambda name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+        assert (pragma("journal_mode"), pragma("foreign_keys"), pragma("synchronous")) == ("wal", 1, 2)
+        assert pragma("busy_timeout") == 30000
+
+
+def test_concurrent_signers_on_two_app_instances_keep_one_chain(make_app, tmp_path):
+    people = tmp_path / "many.csv"
+    people.write_text("name,email,role\n" + "".join(f"Person {i},p{i}@example.org,member\n" for i in range(24)))
+    first, second = make_app(), make_app()  # two engines, as two worker processes would have
+    runner = first.test_cli_runner()
+    all_links = list(links(runner, open_round(runner, people, "south-ribble")).items())
+
+    def sign_one(i):
+        email, path = all_links[i]
+        client = (first if i % 2 else second).test_client()
+        token = csrf_from(client.get(path).text)
+        name = f"Person {email[1:].split('@')[0]}"
+        return client.post(path, data={"csrf_token": token, "agree": "yes", "full_name": name}).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(sign_one, range(len(all_links))))
+    assert statuses == [303] * 24
+    with first.app_context(), db.reading() as conn:
+        assert len(conn.execute(select(db.signatures)).all()) == 24
+        report = ledger.verify(conn)
+    assert report.ok and report.entries == 1 + 24 + 1 + 24 + 24  # opened, added, export, opened, signed

@@ -1,0 +1,79 @@
+"""The audit ledger: every event chained; verify-ledger finds altered, inserted and deleted entries."""
+import json
+
+import pytest
+from sqlalchemy import delete, insert, select, update
+
+from signoff_service import db, ledger
+
+from .conftest import links, open_round, sign
+
+
+@pytest.fixture
+def signed_round(app, client, runner, people_csv):
+    round_id = open_round(runner, people_csv, "south-ribble")
+    sign(client, links(runner, round_id)["jane@example.org"], "Jane Smith")
+    return round_id
+
+
+def events(app):
+    with app.app_context(), db.reading() as conn:
+        return [(row.seq, row.event) for row in conn.execute(select(db.ledger).order_by(db.ledger.c.seq))]
+
+
+def test_every_event_is_in_the_ledger_in_order(app, runner, signed_round):
+    assert [e for _, e in events(app)] == ["round opened", "person added", "person added", "person added",
+                                           "export", "link opened", "signed"]
+    result = runner.invoke(args=["verify-ledger"])
+    assert result.exit_code == 0 and result.stdout.strip() == "ledger OK: 7 entries"
+    with app.app_context(), db.reading() as conn:
+        signed = conn.execute(select(db.ledger).where(db.ledger.c.event == "signed")).one()
+    details = json.loads(signed.details)
+    assert details["typed_name"] == "Jane Smith" and details["content_hash"].startswith("sha256:")
+    assert details["statements"][0].startswith("I acknowledge that I have read the above protocol")
+
+
+def broken(runner) -> str:
+    result = runner.invoke(args=["verify-ledger"])
+    assert result.exit_code == 1
+    return result.stdout
+
+
+def test_altered_entry_is_named(app, runner, signed_round):
+    with app.app_context(), db.transaction() as conn:
+        conn.execute(update(db.ledger).where(db.ledger.c.seq == 3).values(details='{"name":"Someone Else"}'))
+    assert "entry 3 (person added) was altered" in broken(runner)
+
+
+def test_altered_entry_with_recomputed_hash_breaks_the_next_link(app, runner, signed_round):
+    with app.app_context(), db.transaction() as conn:
+        row = conn.execute(select(db.ledger).where(db.ledger.c.seq == 6)).one()
+        forged = ledger.entry_hash(row.seq, "2020-01-01T00:00:00.000000Z", row.event, row.actor, row.round_id,
+                                   row.person_id, row.details, row.prev_hash)
+        conn.execute(update(db.ledger).where(db.ledger.c.seq == 6).values(at="2020-01-01T00:00:00.000000Z", hash=forged))
+    assert "entry 7 (signed) does not follow entry 6" in broken(runner)
+
+
+def test_inserted_entry_is_found(app, runner, signed_round):
+    with app.app_context(), db.transaction() as conn:
+        rows = list(conn.execute(select(db.ledger).where(db.ledger.c.seq >= 5).order_by(db.ledger.c.seq.desc())))
+        for row in rows:  # make room at 5, as someone slipping in a back-dated event would
+            conn.execute(update(db.ledger).where(db.ledger.c.seq == row.seq).values(seq=row.seq + 1))
+        prev = conn.execute(select(db.ledger.c.hash).where(db.ledger.c.seq == 4)).scalar_one()
+        at = "2026-01-01T00:00:00.000000Z"
+        digest = ledger.entry_hash(5, at, "link sent", "cli", None, None, "{}", prev)
+        conn.execute(insert(db.ledger).values(seq=5, at=at, event="link sent", actor="cli", round_id=None,
+                                              person_id=None, details="{}", prev_hash=prev, hash=digest))
+    assert "entry 6 (export) does not follow entry 5" in broken(runner)
+
+
+def test_deleted_entry_is_found(app, runner, signed_round):
+    with app.app_context(), db.transaction() as conn:
+        conn.execute(delete(db.ledger).where(db.ledger.c.seq == 4))
+    assert "entry 4 is missing (deleted)" in broken(runner)
+
+
+def test_deleted_newest_entry_is_found(app, runner, signed_round):
+    with app.app_context(), db.transaction() as conn:
+        conn.execute(delete(db.ledger).where(db.ledger.c.seq == 7))
+    assert "entries after 6 are missing (deleted)" in broken(runner)

@@ -1,0 +1,55 @@
+"""A new protocol version: older acknowledgements show as such, and the signer sees the library's redline."""
+import shutil
+from pathlib import Path
+
+from .conftest import csrf_from, links, open_round, sign
+
+PROTOCOLS = Path(__file__).resolve().parents[2] / "protocols"
+STATEMENT = "I have read this protocol and agree to follow it."
+
+
+def test_new_version_shows_older_signature_and_redline(client, runner, auth, people_csv, library):
+    from handbook import diff_versions
+    first = open_round(runner, people_csv, "borough-mo-review-2017", "--version", "before-2017-review",
+                       "--statement", STATEMENT)
+    sign(client, links(runner, first)["jane@example.org"], "Jane Smith")
+    second = open_round(runner, people_csv, "borough-mo-review-2017", "--version", "proposed-2017-10",
+                        "--statement", STATEMENT)
+    page = client.get(links(runner, second)["jane@example.org"]).text
+    assert "What changed since you last signed" in page
+    protocol = library.protocol("borough-mo-review-2017")
+    diff = diff_versions(protocol, protocol.version("before-2017-review"), protocol.version("proposed-2017-10"))
+    change = diff.changed[0]
+    inserted = next(r.text for r in change.words if r.kind == "insert")
+    assert f"<ins>{inserted}</ins>" in page.replace("&#39;", "'")
+    assert "Before the 2017 review" in page or protocol.version("before-2017-review").label in page
+    # Someone who never signed sees no redline.
+    assert "What changed since you last signed" not in client.get(links(runner, second)["bob@example.org"]).text
+    auth.login()
+    round_page = client.get(f"/admin/rounds/{second}").text
+    jane_row = round_page.split("Jane Smith", 1)[1].split("</tr>", 1)[0]
+    assert "signed an older version" in jane_row
+    assert "signed an older version" not in round_page.split("Bob Jones", 1)[1].split("</tr>", 1)[0]
+    register = runner.invoke(args=["register", second]).stdout
+    jane = next(line for line in register.splitlines() if line.startswith("Jane Smith"))
+    assert jane.split(",")[5] == "outstanding" and jane.split(",")[-1].endswith("Z")
+
+
+def test_changed_protocol_text_under_the_same_version_cannot_be_signed(make_app, tmp_path, people_csv):
+    protocols = tmp_path / "protocols"
+    shutil.copytree(PROTOCOLS, protocols)
+    app = make_app(PROTOCOLS_DIR=str(protocols))
+    runner = app.test_cli_runner()
+    round_id = open_round(runner, people_csv, "south-ribble")
+    path = links(runner, round_id)["jane@example.org"]
+    source = protocols / "south-ribble.yaml"
+    text = source.read_text()
+    assert text.count("sanctions being taken against me") == 1
+    source.write_text(text.replace("sanctions being taken against me", "penalties being taken against me"))
+    changed = make_app(PROTOCOLS_DIR=str(protocols)).test_client()  # a restarted server reads the edited file
+    response = changed.get(path)
+    assert response.status_code == 409 and "has changed since this sign-off round was opened" in response.text
+    csrf = csrf_from(changed.get("/admin/login").text)
+    post = changed.post(path, data={"csrf_token": csrf, "agree": "yes", "full_name": "Jane Smith"})
+    assert post.status_code == 409
+    assert ",signed," not in runner.invoke(args=["register", round_id]).stdout
