@@ -10,7 +10,8 @@ splits its index into chunks so a query fetches only what it needs.
   "current" unless the reader ticks "include earlier versions", so old wording stays out of
   results by default. Each clause heading (an `<hN id="clause-id">`, rendered by the pages plugin)
   becomes a Pagefind sub-result, so results open at the clause. A page whose front matter says
-  `search: {exclude: true}` (mkdocs-material's convention) is not indexed.
+  `search: {exclude: true}` (mkdocs-material's convention), or that duplicates another page
+  (`handbook_duplicate_of`), is not indexed.
 - on_post_page: puts the search box into the page header (theme-independent: inserted HTML, no
   theme template override) with the page's relative path to the index, so the site works under
   any base path.
@@ -46,6 +47,9 @@ class PagefindSearchConfig(Config):
     bundle_dir = c.Type(str, default="pagefind")  # the index's folder inside site_dir
     # version statuses whose pages are searchable only when the reader asks for earlier versions
     hidden_statuses = c.ListOfItems(c.Type(str), default=["superseded", "proposed"])
+    # CSS selectors of page furniture inside the content that is not worth finding (e.g. the
+    # "Link"/"Copy citation" tools each clause carries); passed to Pagefind's --exclude-selectors
+    exclude_selectors = c.ListOfItems(c.Type(str), default=[])
     timeout = c.Type(int, default=600)  # seconds the indexer may take before the build fails
 
 
@@ -58,9 +62,10 @@ def pagefind_executable() -> Path:
 
 
 def excluded(page_meta: dict) -> bool:
-    """A page whose front matter says `search: {exclude: true}`."""
+    """A page kept out of the index: its front matter says `search: {exclude: true}`, or it repeats
+    another page (`handbook_duplicate_of`: the current version's point-in-time URL)."""
     search = page_meta.get("search")
-    return isinstance(search, dict) and bool(search.get("exclude"))
+    return (isinstance(search, dict) and bool(search.get("exclude"))) or bool(page_meta.get("handbook_duplicate_of"))
 
 
 def version_group(page_meta: dict, hidden_statuses: list[str]) -> str:
@@ -148,6 +153,8 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
                               "front matter says search: exclude); refusing to index")
         command = [str(pagefind_executable()), "--site", str(site_dir),
                    "--output-subdir", self.config.bundle_dir, "--quiet"]
+        for selector in self.config.exclude_selectors:
+            command += ["--exclude-selectors", selector]
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=self.config.timeout)
         except (OSError, subprocess.TimeoutExpired) as e:

@@ -9,6 +9,7 @@ generator's layout while exercising the real plugin, the real Pagefind binary an
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import socket
 import subprocess
@@ -157,6 +158,18 @@ def test_indexer_failure_is_a_clear_plugin_error(tmp_path, monkeypatch):
 def test_front_matter_search_exclude_keeps_a_page_out(search_site):
     assert "data-pagefind-body" not in (search_site / "private" / "index.html").read_text()
     assert "data-pagefind-body" in (search_site / "index.html").read_text()
+
+
+def test_excluded_selectors_are_not_indexed(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(
+        '# Clauses\n\n<h3 id="c1">1.1</h3>\n<div class="tools">Copy citation</div>\n\nMembers may ask.\n')
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML.replace(
+        "plugins: [handbook-search]", "plugins: [{handbook-search: {exclude_selectors: ['.tools']}}]"))
+    assert mkdocs_build(tmp_path).returncode == 0
+    fragments = [gzip.decompress(f.read_bytes()) for f in (tmp_path / "site" / "pagefind" / "fragment").iterdir()]
+    assert any(b"Members may ask" in f for f in fragments)
+    assert not any(b"Copy citation" in f for f in fragments)
 
 
 def test_site_with_nothing_indexable_fails_the_build(tmp_path):
