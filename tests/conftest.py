@@ -52,3 +52,39 @@ def axe_violations(page) -> list[str]:
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
             for v in results.response["violations"]]
+
+
+# --- The built handbook site (mkdocs build --strict of the project's mkdocs.yml), built once ---
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The handbook built with `mkdocs build --strict` (any warning fails it) into a temporary dir."""
+    import os
+    import subprocess
+    import sys
+
+    site = tmp_path_factory.mktemp("handbook") / "site"
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
+                             str(ROOT / "mkdocs.yml"), "--site-dir", str(site)],
+                            cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
+    return site
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The built handbook served over HTTP (threaded static server on a free port): its root URL."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=built_site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()

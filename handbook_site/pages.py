@@ -1,0 +1,219 @@
+"""Protocol pages: the council list, each council's page (the version in force) and every
+version at its own URL. Plain functions: library objects in, Markdown (with HTML blocks) out."""
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from handbook import content_hash
+from handbook.citation import citation
+from handbook.model import DocumentControl, Library, Protocol, ProtocolVersion
+
+from . import urls
+from .render import ClauseContext, editorial_note, human_date, md_text, section_markdown
+
+STATUS_LABELS = {urls.CURRENT: "Current", urls.SUPERSEDED: "Superseded", urls.PROPOSED: "Proposed"}
+DOCUMENT_STATUS = {"guidance": "Guidance", "binding": "Binding", "not-stated": "Not stated"}
+
+
+def front_matter(kind: str, **meta: str) -> str:
+    lines = ["---", f"handbook_kind: {kind}"] + [f"{k}: {v}" for k, v in meta.items()] + ["---", ""]
+    return "\n".join(lines)
+
+
+def protocol_heading(protocol: Protocol) -> str:
+    council = protocol.council.name
+    return f"{council}: {protocol.title}" if council else protocol.title
+
+
+def review_badge(control: DocumentControl, today: date) -> tuple[str, str]:
+    """(state, text) of the review-due badge: 'overdue' | 'due' | 'reviewed' | 'unset'."""
+    if control.next_review:
+        due = control.next_review
+        if due < today.isoformat()[: len(due)]:
+            return "overdue", f"Review overdue since {human_date(due)}"
+        return "due", f"Next review due {human_date(due)}"
+    if control.reviewed:
+        return "reviewed", f"Last reviewed {human_date(control.reviewed)}"
+    return "unset", "Review date not set"
+
+
+def badge_html(control: DocumentControl, today: date) -> str:
+    state, text = review_badge(control, today)
+    return f'<p class="hb-badge hb-badge--{state}">{escape(text)}</p>'
+
+
+def sign_url(signoff_url: str, protocol: Protocol, version: ProtocolVersion) -> str:
+    return f"{signoff_url.rstrip('/')}/protocols/{protocol.id}/{version.id}/"
+
+
+def _row(label: str, value: str | None) -> str:
+    return f"<dt>{escape(label)}</dt><dd>{value}</dd>" if value else ""
+
+
+def document_control_html(protocol: Protocol, version: ProtocolVersion, today: date) -> str:
+    control = version.document_control
+    status = urls.version_status(protocol, version)
+    stage = {"adopted": "Adopted", "proposed": "Proposed", "unknown": "Not recorded"}.get(version.stage, version.stage)
+    blank = ", ".join(control.fields_printed_blank)
+    rows = "".join([
+        _row("Version", escape(version.label) + ("" if version.complete else " (partial text)")),
+        _row("Standing", f'<span class="hb-status hb-status--{status}">{STATUS_LABELS[status]}</span>'),
+        _row("Stage", escape(stage)),
+        _row("Dated", escape(human_date(version.date) or "")),
+        _row("Version number printed", escape(control.version_label or "")),
+        _row("Published", escape(human_date(control.published) or "")),
+        _row("Adopted", escape(human_date(control.adopted) or "")),
+        _row("Last reviewed", escape(human_date(control.reviewed) or "")),
+        _row("Next review", escape(human_date(control.next_review) or "")),
+        _row("Owner", escape(control.owner or "")),
+        _row("Author", escape(control.author or "")),
+        _row("Applies to", escape(control.applies_to or "")),
+        _row("Status", escape(DOCUMENT_STATUS.get(control.status or "", control.status or ""))),
+        _row("Printed blank in the source", escape(blank)),
+        _row("Related documents", "<ul>" + "".join(f"<li>{escape(d)}</li>" for d in control.related_documents) + "</ul>"
+             if control.related_documents else None),
+        _row("Content hash", f'<code class="hb-hash">{escape(content_hash(protocol, version))}</code>'),
+        _row("Cite as", escape(citation(protocol, version))),
+    ])
+    return (f'<div class="hb-control">{badge_html(control, today)}<dl class="hb-control__fields">{rows}</dl>'
+            f"{review_history_html(control)}</div>")
+
+
+def review_history_html(control: DocumentControl) -> str:
+    if not control.review_history:
+        return ""
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{escape(x or '')}</td>" for x in (human_date(e.date), e.version_label, e.body,
+                                                                 e.reason, e.outcome)) + "</tr>"
+        for e in control.review_history)
+    head = "".join(f'<th scope="col">{h}</th>' for h in ("Date", "Version", "By", "Reason", "Outcome"))
+    return (f'<table class="hb-history"><caption>Review history</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
+
+
+def status_banner(protocol: Protocol, version: ProtocolVersion, link: urls.Linker) -> str:
+    status = urls.version_status(protocol, version)
+    current = urls.in_force(protocol)
+    to_current = f'<a href="{link.to(urls.council_path(protocol))}">{escape(current.label)}</a>'
+    if status == urls.SUPERSEDED:
+        text = f"This version is superseded: it is kept here as it stood. The version in force is {to_current}."
+    elif status == urls.PROPOSED:
+        text = (f"This version was proposed ({escape(human_date(version.date) or 'undated')}); "
+                f"the library records no adoption. The version in force is {to_current}.")
+    else:
+        proposals = [v for v in protocol.versions if urls.version_status(protocol, v) == urls.PROPOSED]
+        if not proposals:
+            return ""
+        items = ", ".join(f'<a href="{link.to(urls.version_path(protocol, v))}">{escape(v.label)}</a>' for v in proposals)
+        text = f"A revision of this protocol has been proposed: {items}."
+        return f'<div class="admonition info hb-banner"><p class="admonition-title">Proposed revision</p><p>{text}</p></div>'
+    kind = "warning" if status == urls.SUPERSEDED else "info"
+    title = "Superseded version" if status == urls.SUPERSEDED else "Proposed version"
+    return (f'<div class="admonition {kind} hb-banner hb-banner--{status}"><p class="admonition-title">{title}</p>'
+            f"<p>{text}</p></div>")
+
+
+def versions_html(protocol: Protocol, version: ProtocolVersion, link: urls.Linker) -> str:
+    """Every version, its standing, and the 'what changed' redline from the one before."""
+    rows = []
+    for v in protocol.versions:
+        status = urls.version_status(protocol, v)
+        here = ' aria-current="page"' if v is version else ""
+        name = f'<a href="{link.to(urls.version_path(protocol, v))}"{here}>{escape(v.label)}</a>'
+        previous = protocol.previous(v)
+        changes = (f'<a href="{link.to(urls.changes_path(protocol, previous, v))}">What changed from '
+                   f"{escape(previous.label)}</a>") if previous else ""
+        rows.append(f"<tr><td>{name}</td><td>{escape(human_date(v.date) or '')}</td>"
+                    f'<td><span class="hb-status hb-status--{status}">{STATUS_LABELS[status]}</span></td>'
+                    f"<td>{changes}</td></tr>")
+    head = "".join(f'<th scope="col">{h}</th>' for h in ("Version", "Dated", "Standing", "Changes"))
+    return f'<table class="hb-versions"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def contents_html(version: ProtocolVersion) -> str:
+    items = "".join(f'<li><a href="#{s.id}">{escape(" ".join(x for x in (s.number, s.title) if x))}</a></li>'
+                    for s in version.sections)
+    extra = '<li><a href="#signature">Signature</a></li>' if version.signature else ""
+    return f'<nav class="hb-contents" aria-label="Contents"><ol>{items}{extra}</ol></nav>'
+
+
+def signature_markdown(protocol: Protocol, version: ProtocolVersion, signoff_url: str) -> str:
+    signature = version.signature
+    parts = ["## Signature {#signature}", ""]
+    html = ['<div class="hb-signature">']
+    if signature is not None:
+        if signature.title:
+            html.append(f'<p class="hb-signature__title">{escape(signature.title)}</p>')
+        html += [f"<p>{escape(s)}</p>" for s in signature.statements]
+        html.append('<dl class="hb-signature__fields">' + "".join(
+            f'<dt>{escape(f)}</dt><dd class="hb-signature__blank">&nbsp;</dd>' for f in signature.fields) + "</dl>")
+    else:
+        html.append("<p>This protocol prints no signature block; the sign-off service records an "
+                    "acknowledgement that you have read this version.</p>")
+    html.append("</div>")
+    if urls.version_status(protocol, version) == urls.CURRENT:
+        html.append(f'<p class="hb-sign"><a class="md-button md-button--primary" '
+                    f'href="{escape(sign_url(signoff_url, protocol, version))}">Sign this protocol</a></p>')
+    else:
+        html.append("<p>Only the version in force can be signed.</p>")
+    parts += ["".join(html), ""]
+    return "\n".join(parts)
+
+
+def protocol_markdown(library: Library, protocol: Protocol, version: ProtocolVersion, page_path: str,
+                      signoff_url: str, today: date) -> str:
+    """A protocol version's page: banner, document control, versions, contents, every clause, signature."""
+    link = urls.Linker(page_path)
+    status = urls.version_status(protocol, version)
+    kind = "protocol" if page_path == urls.council_path(protocol) else "version"
+    ctx = ClauseContext(protocol, version, link, {t.id: t for t in library.topics}, library.glossary)
+    heading = protocol_heading(protocol)
+    if kind == "version":
+        heading += f" ({version.label})"
+    meta = dict(handbook_version_status=status, handbook_council=protocol.id, handbook_version=version.id)
+    if kind == "version" and status == urls.CURRENT:
+        # The same text as the council's page, which is the one search should list.
+        meta["handbook_duplicate_of"] = urls.url_of(urls.council_path(protocol))
+    out = [front_matter(kind, **meta),
+           f"# {md_text(heading)}", ""]
+    if protocol.subtitle:
+        out += [f'<p class="hb-subtitle">{escape(protocol.subtitle)}</p>', ""]
+    banner = status_banner(protocol, version, link)
+    if banner:
+        out += [banner, ""]
+    notes = [editorial_note(n, "About this version") for n in
+             ((version.completeness_note,) if version.completeness_note else ())]
+    if notes:
+        out += ["".join(notes), ""]
+    out += ["## Document control {#document-control}", "", document_control_html(protocol, version, today), "",
+            versions_html(protocol, version, link), ""]
+    if version.signature is None and status == urls.CURRENT:
+        out += [f'<p class="hb-sign"><a class="md-button" href="{escape(sign_url(signoff_url, protocol, version))}">'
+                "Sign this protocol</a></p>", ""]
+    out += ["## Contents {#contents}", "", contents_html(version), ""]
+    for section in version.sections:
+        out.append(section_markdown(section, ctx))
+    if version.signature is not None:
+        out.append(signature_markdown(protocol, version, signoff_url))
+    transcription = protocol.editorial_notes + version.editorial_notes
+    if transcription:
+        out += ["## Transcription notes {#transcription-notes}", "",
+                "".join(editorial_note(n) for n in transcription), ""]
+    return "\n".join(out)
+
+
+def council_list_markdown(library: Library, page_path: str = urls.council_list_path()) -> str:
+    link = urls.Linker(page_path)
+    rows = []
+    for p in library.protocols:
+        v = urls.in_force(p)
+        name = p.council.name or "(council not named in the source)"
+        rows.append(f'<tr><td><a href="{link.to(urls.council_path(p))}">{escape(name)}</a></td>'
+                    f"<td>{escape(p.title)}</td><td>{escape(v.label)}</td>"
+                    f"<td>{len(p.versions)}</td></tr>")
+    head = "".join(f'<th scope="col">{h}</th>' for h in ("Council", "Protocol", "Version in force", "Versions"))
+    return "\n".join([front_matter("council-list"), "# Councils", "",
+                      f"The handbook holds {len(library.protocols)} member/officer protocols.", "",
+                      f'<table class="hb-councils"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>',
+                      ""])

@@ -1,0 +1,93 @@
+"""The `handbook-pages` mkdocs plugin: generates the handbook's pages from the protocol library.
+
+It only handles build events and delegates to plain functions (pages.py, changes.py, topics.py,
+glossary.py) that take library objects and return Markdown. Errors name the file that caused them.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from handbook import InvalidLibrary, default_root, load_library
+from handbook.model import Library
+
+from . import urls
+from .site_pages import generated_pages
+
+log = get_plugin_logger(__name__)
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+ASSET_URL_DIR = "assets/handbook"
+STYLESHEETS = ("handbook.css",)
+SCRIPTS = ("handbook.js",)
+SERVICE_WORKER = "sw.js"  # served from the site root, so its scope is the whole handbook
+
+
+class HandbookPagesConfig(Config):
+    protocols_dir = c.Optional(c.Type(str))  # default: the library's default_root() ($HANDBOOK_PROTOCOLS)
+    signoff_url = c.Type(str, default="http://127.0.0.1:5000")
+
+
+def load(protocols_dir: Path) -> Library:
+    try:
+        return load_library(protocols_dir)
+    except InvalidLibrary as e:
+        raise PluginError(f"handbook-pages: the protocol library in '{protocols_dir}' has problems:\n{e}")
+    except OSError as e:
+        raise PluginError(f"handbook-pages: cannot read the protocol library '{protocols_dir}': {e}")
+
+
+class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
+    library: Library | None = None
+
+    @property
+    def protocols_dir(self) -> Path:
+        return Path(self.config.protocols_dir) if self.config.protocols_dir else default_root()
+
+    def on_config(self, config):
+        for name in STYLESHEETS:
+            if f"{ASSET_URL_DIR}/{name}" not in config.extra_css:
+                config.extra_css.append(f"{ASSET_URL_DIR}/{name}")
+        for name in SCRIPTS:
+            if f"{ASSET_URL_DIR}/{name}" not in config.extra_javascript:
+                config.extra_javascript.append(f"{ASSET_URL_DIR}/{name}")
+        return config
+
+    def on_files(self, files: Files, *, config) -> Files:
+        # Loaded on every build, so `mkdocs serve` picks up an edited YAML file.
+        self.library = load(self.protocols_dir)
+        for path, content in generated_pages(self.library, self.config.signoff_url, date.today()):
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(f"handbook-pages: '{path}' is generated from the library; "
+                                  f"remove the hand-written file of that name from docs/")
+            files.append(File.generated(config, path, content=content))
+        for name in STYLESHEETS + SCRIPTS:
+            files.append(File.generated(config, f"{ASSET_URL_DIR}/{name}", abs_src_path=str(ASSETS / name)))
+        files.append(File.generated(config, SERVICE_WORKER, abs_src_path=str(ASSETS / SERVICE_WORKER)))
+        files.append(File.generated(config, "offline-pages.json", content=offline_manifest(self.library)))
+        return files
+
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        if page.meta.get("handbook_duplicate_of"):
+            # The current version's point-in-time URL repeats the council page: keep it out of search.
+            return f'<div data-pagefind-ignore="all">{html}</div>'
+        return html
+
+    def on_serve(self, server, *, config, builder):
+        server.watch(str(self.protocols_dir))
+        return server
+
+
+def offline_manifest(library: Library) -> str:
+    """The pages the service worker stores for offline reading as soon as it is installed:
+    every council's page (the version in force), relative to the site root."""
+    import json
+
+    pages = [urls.url_of(urls.council_list_path())] + [urls.url_of(urls.council_path(p)) for p in library.protocols]
+    return json.dumps({"pages": pages}, indent=1)

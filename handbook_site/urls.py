@@ -1,0 +1,88 @@
+"""The site's URL scheme and each version's standing, in one place.
+
+URLs are stable and readable (use_directory_urls): a link pasted into an email today must still
+work years later, so they are built from ids (council, version, clause, topic), never numbers.
+"""
+from __future__ import annotations
+
+from mkdocs.utils import get_relative_url
+
+from handbook.model import Protocol, ProtocolVersion
+
+CURRENT, SUPERSEDED, PROPOSED = "current", "superseded", "proposed"
+
+
+def in_force(protocol: Protocol) -> ProtocolVersion:
+    """The version a reader should follow: the latest one not merely proposed.
+
+    The library's `Protocol.current` is simply the last version, which may be a proposal
+    (borough-mo-review-2017's October 2017 revision); the council's page shows what is in force.
+    """
+    adopted = [v for v in protocol.versions if v.stage != "proposed"]
+    return adopted[-1] if adopted else protocol.current
+
+
+def version_status(protocol: Protocol, version: ProtocolVersion) -> str:
+    if version.stage == "proposed":
+        return PROPOSED
+    return CURRENT if version is in_force(protocol) else SUPERSEDED
+
+
+# Source paths (relative to docs_dir) of generated pages; the URL is the folder.
+
+def council_list_path() -> str:
+    return "councils/index.md"
+
+
+def council_path(protocol: Protocol) -> str:
+    return f"councils/{protocol.id}/index.md"
+
+
+def version_path(protocol: Protocol, version: ProtocolVersion) -> str:
+    return f"councils/{protocol.id}/{version.id}/index.md"
+
+
+def changes_path(protocol: Protocol, old: ProtocolVersion, new: ProtocolVersion) -> str:
+    return f"councils/{protocol.id}/changes/{old.id}-to-{new.id}/index.md"
+
+
+def topic_list_path() -> str:
+    return "topics/index.md"
+
+
+def topic_path(topic_id: str) -> str:
+    return f"topics/{topic_id}/index.md"
+
+
+def compare_path() -> str:
+    return "compare/index.md"
+
+
+def glossary_path() -> str:
+    return "glossary/index.md"
+
+
+def url_of(path: str) -> str:
+    """The page URL (use_directory_urls) of a source path: 'councils/wbc/index.md' -> 'councils/wbc/'."""
+    return "" if path == "index.md" else path[: -len("index.md")]
+
+
+def clause_path(protocol: Protocol, version: ProtocolVersion) -> str:
+    """Where a version's clauses are linked to: the council page for the version in force, so
+    citations point at the stable current URL; any other version at its own URL."""
+    return council_path(protocol) if version is in_force(protocol) else version_path(protocol, version)
+
+
+class Linker:
+    """Relative links from one page, so the site works under any base path."""
+
+    def __init__(self, page_path: str):
+        self.page_url = url_of(page_path)
+
+    def to(self, path: str, fragment: str | None = None) -> str:
+        href = get_relative_url(url_of(path) or ".", self.page_url or ".")
+        if href in ("", "."):
+            href = "./"
+        elif not href.endswith("/"):
+            href += "/"
+        return f"{href}#{fragment}" if fragment else href
