@@ -135,9 +135,12 @@ DEMO_PEOPLE = (  # invented demo people; the protocol text itself always comes f
 
 @click.command("demo")
 @click.option("--admin-email", default="hr@example.org", show_default=True)
+@click.option("--base-url", help="The service's public URL, for the printed links (default: SIGNOFF_BASE_URL).")
 @with_appcontext
-def demo_command(admin_email):
+def demo_command(admin_email, base_url):
     """Create an HR login and a demo round for South Ribble's current protocol; print how to try them."""
+    if base_url:
+        current_app.config["BASE_URL"] = base_url.rstrip("/")
     password = secrets.token_urlsafe(12)
     from sqlalchemy import select, update
     from werkzeug.security import generate_password_hash
@@ -164,7 +167,23 @@ def demo_command(admin_email):
         click.echo("  " + line)
 
 
-COMMANDS = (init_db_command, create_admin_command, open_round_command, links_command, register_command,
+@click.command("settings")
+@with_appcontext
+def settings_command():
+    """Every setting: its environment variable, current value (secrets hidden), default and meaning."""
+    from .config import SETTINGS
+
+    for setting in SETTINGS:
+        value = current_app.config[setting.name]
+        shown = "(set)" if setting.name == "SECRET_KEY" and value else value
+        if setting.name == "DATABASE_URL" and value:
+            from sqlalchemy.engine import make_url
+
+            shown = make_url(value).render_as_string(hide_password=True)
+        click.echo(f"SIGNOFF_{setting.name} = {shown!r}  (default {setting.default!r})\n    {setting.help}")
+
+
+COMMANDS = (settings_command, init_db_command, create_admin_command, open_round_command, links_command, register_command,
             remind_command, verify_ledger_command, demo_command)
 
 

@@ -63,6 +63,8 @@ SETTINGS = (
     Setting("PASSWORD_HASH_METHOD", "scrypt", "werkzeug.security hash method for HR passwords (e.g. scrypt, or "
             "scrypt:32768:8:1 to pin the cost).", str),
     Setting("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only (set true behind TLS).", _bool),
+    Setting("PROXY_HOPS", 0, "Reverse proxies in front of the service whose X-Forwarded-For/-Proto to trust "
+            "(0: use the connecting address as the signer's IP).", int),
     Setting("ROUND_PAGE_SIZE", 100, "People per page on an HR round page.", int),
 )
 

@@ -1,7 +1,8 @@
 """The protocol library as the service sees it: loaded once per app through `handbook`."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, render_template
+from markupsafe import Markup
 
 from handbook import Library, Protocol, ProtocolVersion, content_hash, load_library
 
@@ -26,13 +27,32 @@ def find_version(council_id: str, version_id: str | None = None) -> tuple[Protoc
         raise UnknownProtocol(e.args[0]) from None
 
 
+def _per_app_cache(name: str) -> dict:
+    # The library is loaded once per app and never changes while it runs, so neither does anything
+    # computed from it; a restarted server reloads both.
+    return current_app.extensions.setdefault(name, {})
+
+
 def current_hash(council_id: str, version_id: str) -> str | None:
-    """The library's content hash of that version now, or None if the version has gone."""
-    try:
-        protocol, version = find_version(council_id, version_id)
-    except UnknownProtocol:
-        return None
-    return content_hash(protocol, version)
+    """The library's content hash of that version (as loaded by this app), or None if the version has gone."""
+    cache = _per_app_cache("signoff.hashes")
+    key = (council_id, version_id)
+    if key not in cache:
+        try:
+            protocol, version = find_version(council_id, version_id)
+            cache[key] = content_hash(protocol, version)
+        except UnknownProtocol:
+            cache[key] = None
+    return cache[key]
+
+
+def version_html(protocol: Protocol, version: ProtocolVersion) -> Markup:
+    """The version's full text as HTML, rendered once from the library's model."""
+    cache = _per_app_cache("signoff.version_html")
+    key = (protocol.id, version.id)
+    if key not in cache:
+        cache[key] = Markup(render_template("_protocol_text.html", protocol=protocol, version=version))
+    return cache[key]
 
 
 def handbook_url(council_id: str, version_id: str) -> str:

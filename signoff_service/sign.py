@@ -11,7 +11,7 @@ from . import db, rounds
 from .drawing import InvalidDrawing, check_drawing
 from .errors import render_error, sentence
 from .links import verification_link
-from .protocols import UnknownProtocol, current_hash, find_version, handbook_url
+from .protocols import UnknownProtocol, current_hash, find_version, handbook_url, version_html
 from .tokens import ExpiredLink, LinkError, read_receipt_token, read_sign_token
 
 bp = Blueprint("sign", __name__)
@@ -88,7 +88,7 @@ def _page(token, person, round_row, errors=None, typed_name="", status=200):
         except UnknownProtocol:
             older_version = None
     return render_template("sign/sign.html", token=token, person=person, round=round_row, protocol=protocol,
-                           version=version, statements=rounds.round_statements(round_row), errors=errors or {},
+                           version=version, protocol_html=version_html(protocol, version), statements=rounds.round_statements(round_row), errors=errors or {},
                            typed_name=typed_name, older=older, older_version=older_version, redline=redline,
                            handbook_url=handbook_url(round_row.council_id, round_row.version_id)), status
 
@@ -99,8 +99,9 @@ def sign(token: str):
     if problem is not None:
         return problem
     person, round_row = loaded
-    with db.transaction() as conn:
-        rounds.record_first_open(conn, person, request.remote_addr, request.user_agent.string)
+    if person.first_opened_at is None:  # later views are read-only: no write lock taken
+        with db.transaction() as conn:
+            rounds.record_first_open(conn, person, request.remote_addr, request.user_agent.string[:500])
     response = _page(token, person, round_row)
     return response[0], response[1], {"Cache-Control": "no-store"}
 

@@ -53,3 +53,30 @@ def test_concurrent_signers_on_two_app_instances_keep_one_chain(make_app, tmp_pa
         assert len(conn.execute(select(db.signatures)).all()) == 24
         report = ledger.verify(conn)
     assert report.ok and report.entries == 1 + 24 + 1 + 24 + 24  # opened, added, export, opened, signed
+
+
+def test_settings_are_declared_once_with_help_and_read_from_the_environment(monkeypatch, tmp_path):
+    from signoff_service import create_app
+    from signoff_service.config import SETTINGS
+
+    assert len({s.name for s in SETTINGS}) == len(SETTINGS) and all(len(s.help) > 10 for s in SETTINGS)
+    monkeypatch.setenv("SIGNOFF_LINK_MAX_AGE_DAYS", "7")
+    monkeypatch.setenv("SIGNOFF_HANDBOOK_URL", "https://handbook.example/")
+    monkeypatch.setenv("SIGNOFF_DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite3'}")
+    app = create_app({"ENV": "testing", "SECRET_KEY": "s"})
+    assert (tmp_path / "env.sqlite3").exists()
+    app.config["DATABASE_URL"] = "postgresql+psycopg://user:hunter2@db.example/signoff"
+    assert app.config["LINK_MAX_AGE_DAYS"] == 7 and app.config["HANDBOOK_URL"] == "https://handbook.example"
+    shown = app.test_cli_runner().invoke(args=["settings"]).output
+    assert "SIGNOFF_LINK_MAX_AGE_DAYS = 7" in shown and "hunter2" not in shown and "'(set)'" in shown
+
+
+def test_proxy_hops_trust_forwarded_address(make_app, people_csv):
+    app = make_app(PROXY_HOPS=1)
+    client, runner = app.test_client(), app.test_cli_runner()
+    path = links(runner, open_round(runner, people_csv, "south-ribble"))["jane@example.org"]
+    token = csrf_from(client.get(path, headers={"X-Forwarded-For": "203.0.113.9"}).text)
+    client.post(path, headers={"X-Forwarded-For": "203.0.113.9"},
+                data={"csrf_token": token, "agree": "yes", "full_name": "Jane Smith"})
+    with app.app_context(), db.reading() as conn:
+        assert conn.execute(select(db.signatures.c.ip)).scalar_one() == "203.0.113.9"
