@@ -2,7 +2,8 @@
 build of the same clause text as hand-written Markdown (built-in search), measured in the same run.
 
 For each N it writes N synthetic councils (copies of the real protocol files under new council
-ids and names, cycling through them) into a temporary protocols directory, points the library at
+ids and names, cycling through them) beside the real ones (the hand-written pages quote those)
+into a temporary protocols directory, points the library at
 it with HANDBOOK_PROTOCOLS, and builds:
   - handbook: the project's mkdocs.yml (generated pages + Pagefind search);
   - plain:    one Markdown page per council version with the same sections and clause text,
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import json
 import os
 import shutil
 import subprocess
@@ -55,12 +57,14 @@ MEASURED = ("import resource, subprocess, sys\n"
 
 
 def write_synthetic_protocols(n: int, target: Path, source: Path) -> None:
-    """N protocol files: the real ones in turn, each under a new council id and name."""
+    """The real protocol files (hand-written pages quote them), plus N copies of them in turn,
+    each under a new council id and name."""
     target.mkdir(parents=True)
-    seeds = [yaml.load(p.read_text(encoding="utf-8"), Loader=YAML_LOADER) for p in protocol_paths(source)]
-    for name in (TOPICS_FILE, GLOSSARY_FILE):
-        if (source / name).exists():
-            shutil.copy(source / name, target / name)
+    paths = protocol_paths(source)
+    seeds = [yaml.load(p.read_text(encoding="utf-8"), Loader=YAML_LOADER) for p in paths]
+    for path in paths + [source / TOPICS_FILE, source / GLOSSARY_FILE]:
+        if path.exists():
+            shutil.copy(path, target / path.name)
     for i in range(n):
         data = seeds[i % len(seeds)]
         council = dict(data["council"])
@@ -123,7 +127,7 @@ def measured_build(config: Path, site: Path, env: dict) -> Build:
     command = [sys.executable, "-c", MEASURED, sys.executable, "-m", "mkdocs", "build", "-q",
                "-f", str(config), "-d", str(site)]
     started = time.perf_counter()
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    result = subprocess.run(command, env={**env, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"mkdocs build -f {config} failed:\n{result.stderr}")
@@ -137,55 +141,57 @@ def measured_build(config: Path, site: Path, env: dict) -> Build:
 
 @dataclass
 class SearchRun:
-    seconds: float    # from typing the query to the first result shown
-    total_bytes: int  # from opening the home page to the first result shown
-    search_bytes: int # fetched from focusing the search box to the first result shown
+    seconds: float     # from the query being entered to the first result shown
+    total_bytes: int   # served from opening the home page to the first result shown
+    search_bytes: int  # served from focusing the search box to the first result shown
 
 
-# (how to open the search box, the input, a result) for each engine
+# (the search box, a result) for each engine
 ENGINES = {
-    "pagefind": (None, "#hb-search-input", ".hb-search__result"),
-    "material": (None, "input.md-search__input", ".md-search-result__item"),
+    "pagefind": ("#hb-search-input", ".hb-search__result"),
+    "material": ("input.md-search__input", ".md-search-result__item"),
 }
+WARM_PAUSE_MS = 2000  # a reader who focuses the box, then starts typing two seconds later
 
 
 def serve(directory: Path):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
+    """A static server that records (time, body bytes) of every response it sends: the bytes a
+    reader downloads, whoever asked for them (page, worker or service worker)."""
+    served: list[tuple[float, int]] = []
+
+    class Counting(http.server.SimpleHTTPRequestHandler):
+        def copyfile(self, source, outputfile):
+            start = source.tell()
+            super().copyfile(source, outputfile)
+            served.append((time.perf_counter(), source.tell() - start))
+
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Counting, directory=str(directory)))
+    server.served = served
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
-def measure_search(browser, site: Path, engine: str, repeat: int) -> SearchRun:
+def measure_search(browser, site: Path, engine: str, repeat: int, warm: bool) -> SearchRun:
     """The median run of `repeat`, each in a fresh browser context (a reader's first visit)."""
-    runs = sorted((search_once(browser, site, engine) for _ in range(repeat)), key=lambda r: r.seconds)
+    runs = sorted((search_once(browser, site, engine, warm) for _ in range(repeat)), key=lambda r: r.seconds)
     return runs[len(runs) // 2]
 
 
-def search_once(browser, site: Path, engine: str) -> SearchRun:
-    opener, box, result = ENGINES[engine]
+def search_once(browser, site: Path, engine: str, warm: bool) -> SearchRun:
+    box, result = ENGINES[engine]
     server = serve(site)
-    context = browser.new_context()
+    # Service workers off: the handbook's offline cache is measured separately (offline_bytes).
+    context = browser.new_context(service_workers="block")
     page = context.new_page()
-    fetched: list[tuple[float, int]] = []
-
-    def finished(request):
-        try:
-            size = request.sizes()["responseBodySize"]
-        except Exception:  # a request the browser dropped has no sizes
-            return
-        fetched.append((time.perf_counter(), max(size, 0)))
-
-    page.on("requestfinished", finished)
     try:
         page.goto(f"http://127.0.0.1:{server.server_port}/", wait_until="load")
-        if opener:
-            page.click(opener)
-        focused = time.perf_counter()  # Pagefind starts loading its script when the box takes focus
+        focused = time.perf_counter()
         page.click(box)
+        if warm:
+            page.wait_for_timeout(WARM_PAUSE_MS)
         # The whole query arrives at once (one input event, then a key release for material's
         # keyup listener), so the time is the engine's, not the typing's.
         typed = time.perf_counter()
@@ -197,8 +203,17 @@ def search_once(browser, site: Path, engine: str) -> SearchRun:
         context.close()
         server.shutdown()
         server.server_close()
-    return SearchRun(shown - typed, sum(s for t, s in fetched if t <= shown),
-                     sum(s for t, s in fetched if focused <= t <= shown))
+    return SearchRun(shown - typed, sum(n for t, n in server.served if t <= shown),
+                     sum(n for t, n in server.served if focused <= t <= shown))
+
+
+def offline_bytes(site: Path) -> int:
+    """What the handbook's service worker stores on a reader's first visit (offline-pages.json)."""
+    manifest = site / "offline-pages.json"
+    if not manifest.exists():
+        return 0
+    pages = json.loads(manifest.read_text())["pages"]
+    return sum((site / url / "index.html").stat().st_size for url in pages if (site / url / "index.html").exists())
 
 
 # --- Report ------------------------------------------------------------------------------------------
@@ -226,25 +241,30 @@ def run_size(n: int, work: Path, config: Path, browser, repeat: int) -> dict:
     plain = measured_build(plain_project / "mkdocs.yml", plain_project / "site", env)
     words = sum(len(" ".join(block_lines(b)).split()) for p in load_library(protocols).protocols
                 for v in p.versions for c in v.clauses() for b in c.content)
-    result = {"n": n, "plain_pages": pages, "words": words, "handbook": handbook, "plain": plain}
+    result = {"n": n, "real": len(protocol_paths(default_root())), "plain_pages": pages, "words": words, "handbook": handbook, "plain": plain}
     if browser is not None:
-        result["search"] = (measure_search(browser, handbook.site, "pagefind", repeat),
-                            measure_search(browser, plain.site, "material", repeat))
+        result["search"] = {warm: (measure_search(browser, handbook.site, "pagefind", repeat, warm),
+                                   measure_search(browser, plain.site, "material", repeat, warm))
+                            for warm in (False, True)}
     return result
 
 
 def report(r: dict) -> None:
     h, p = r["handbook"], r["plain"]
-    print(f"\nN = {r['n']} councils ({r['plain_pages']} plain pages, {r['words']:,} words of clause text)")
+    print(f"\nN = {r['n']} synthetic councils + the {r['real']} real ones "
+          f"({r['plain_pages']} plain pages, {r['words']:,} words of clause text)")
     print(f"  {'':<44} {'handbook':>12} {'plain':>12}   ratio")
     print(row("build time", h.seconds, p.seconds, lambda s: f"{s:.1f} s"))
     print(row("peak memory (largest build process)", h.peak_kib * 1024, p.peak_kib * 1024, human_bytes))
     print(row("site size", h.site_bytes, p.site_bytes, human_bytes))
+    print(row("offline cache filled on first visit", offline_bytes(h.site), offline_bytes(p.site), human_bytes))
     if "search" in r:
-        pf, mat = r["search"]
-        print(row("bytes until first result (from open)", pf.total_bytes, mat.total_bytes, human_bytes))
-        print(row("bytes fetched by the search (from focus)", pf.search_bytes, mat.search_bytes, human_bytes))
-        print(row(f"'{QUERY}' typed -> first result (median)", pf.seconds, mat.seconds, lambda s: f"{s:.2f} s"))
+        (pf, mat), (pf_warm, mat_warm) = r["search"][False], r["search"][True]
+        print(row("bytes from opening to first result", pf.total_bytes, mat.total_bytes, human_bytes))
+        print(row("bytes from focusing search to first result", pf.search_bytes, mat.search_bytes, human_bytes))
+        print(row("first result, typed at once on focus", pf.seconds, mat.seconds, lambda s: f"{s:.2f} s"))
+        print(row(f"first result, typed {WARM_PAUSE_MS / 1000:.0f} s after focus", pf_warm.seconds, mat_warm.seconds,
+                  lambda s: f"{s:.2f} s"))
     sys.stdout.flush()
 
 
