@@ -74,8 +74,9 @@ class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
         return files
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
-        if page.meta.get("handbook_duplicate_of"):
-            # The current version's point-in-time URL repeats the council page: keep it out of search.
+        if page.meta.get("handbook_duplicate_of") or page.meta.get("handbook_search") == "exclude":
+            # Text shown better elsewhere (the current version's point-in-time URL repeats the
+            # council page; a redline repeats both versions): keep it out of search results.
             return f'<div data-pagefind-ignore="all">{html}</div>'
         return html
 

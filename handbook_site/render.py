@@ -159,13 +159,13 @@ def clause_tools(clause: Clause, ctx: ClauseContext) -> str:
             f'Copy citation<span class="hb-sr-only"> of {name}</span></button></div>')
 
 
-def clause_html(clause: Clause, ctx: ClauseContext) -> str:
+def clause_html(clause: Clause, ctx: ClauseContext, id_prefix: str = "") -> str:
     inline = Inline(ctx.glossary, ctx.link.to(urls.glossary_path()) if ctx.glossary else None)
-    title = clause_heading_html(clause)
+    title = clause_heading_html(clause, id_prefix=id_prefix)
     body = "".join(block_html(b, inline) for b in clause.content)
     notes = "".join(editorial_note(n) for n in clause.editorial_notes)
     tools = clause_tools(clause, ctx) if ctx.tools else ""
-    return (f'<div class="hb-clause" data-clause="{clause.id}">{title}{tools}'
+    return (f'<div class="hb-clause" data-clause="{id_prefix}{clause.id}">{title}{tools}'
             f'<div class="hb-clause__body">{body}</div>{topic_chips(clause, ctx)}{notes}</div>')
 
 
@@ -179,7 +179,7 @@ def section_markdown(section: Section, ctx: ClauseContext, id_prefix: str = "") 
         if isinstance(item, Subheading):
             html.append(f'<h3 class="hb-subheading">{escape(item.heading)}</h3>')
         else:
-            html.append(clause_html(item, ctx))
+            html.append(clause_html(item, ctx, id_prefix))
     if html:
         parts += ['<div class="hb-section">' + "".join(html) + "</div>", ""]
     return "\n".join(parts)

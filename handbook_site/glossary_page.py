@@ -1,0 +1,40 @@
+"""The glossary of roles: each term's definition (the handbook's words, not a protocol's), the
+other names protocols print for it, and the clauses that use it (handbook.term_uses)."""
+from __future__ import annotations
+
+from html import escape
+from itertools import groupby
+
+from handbook import term_uses
+from handbook.citation import citation
+from handbook.model import Library
+
+from . import urls
+from .pages import front_matter
+from .render import clause_label, md_text
+from .topics import council_name
+
+
+def glossary_markdown(library: Library, page_path: str = urls.glossary_path()) -> str:
+    link = urls.Linker(page_path)
+    out = [front_matter("glossary"), "# Glossary of roles", "",
+           "The roles and bodies the protocols refer to, explained in plain English. These explanations "
+           "are the handbook's, not any council's; a clause's first mention of a role links here.", ""]
+    for term in library.glossary:
+        out += [f"## {md_text(term.term)} {{#{term.id}}}", "", f"<p>{escape(term.definition)}</p>", ""]
+        if term.aliases:
+            out += ['<p class="hb-aliases">Also printed as: '
+                    + ", ".join(f"<em>{escape(a)}</em>" for a in term.aliases) + ".</p>", ""]
+        uses = term_uses(library, term)
+        if uses:
+            items = []
+            for protocol, pairs in groupby(uses, key=lambda pc: pc[0]):
+                version = protocol.current
+                links = ", ".join(f'<a href="{link.to(urls.clause_path(protocol, version), c.id)}" '
+                                  f'title="{escape(citation(protocol, version, c))}">{escape(clause_label(c))}</a>'
+                                  for _, c in pairs)
+                items.append(f"<li>{escape(council_name(protocol))}: {links}</li>")
+            out += [f'<p class="hb-uses-title">Used in:</p><ul class="hb-uses">{"".join(items)}</ul>', ""]
+        else:
+            out += ['<p class="hb-uses-title">No protocol in the handbook uses this term.</p>', ""]
+    return "\n".join(out)

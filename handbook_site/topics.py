@@ -1,0 +1,130 @@
+"""Topic pages (each topic's clauses from every council, side by side) and the comparison page
+(coverage matrix and question tables). The comparisons themselves are the library's
+(`handbook.coverage`, `handbook.question_table`); this module only lays them out, so a new
+council's file adds a column with no code change."""
+from __future__ import annotations
+
+from html import escape
+
+from handbook import coverage, question_table
+from handbook.citation import citation, clause_reference
+from handbook.compare import clauses_on
+from handbook.model import Answer, Clause, Library, Protocol, Topic
+
+from . import urls
+from .pages import front_matter
+from .render import block_html, clause_label, editorial_note, md_text
+
+NOT_ADDRESSED = '<span class="hb-silent">Not addressed</span>'
+
+
+def council_name(protocol: Protocol) -> str:
+    return protocol.council.short_name or protocol.council.name or protocol.title
+
+
+def clause_href(link: urls.Linker, protocol: Protocol, clause: Clause) -> str:
+    # The comparisons read each protocol's latest version (the library's Protocol.current).
+    return link.to(urls.clause_path(protocol, protocol.current), clause.id)
+
+
+def scroll_table(table: str, label: str) -> str:
+    """A wide table in a scrollable, keyboard-focusable region (many councils make many columns)."""
+    return f'<div class="hb-table-wrap" role="region" aria-label="{escape(label)}" tabindex="0">{table}</div>'
+
+
+def topic_list_markdown(library: Library, page_path: str = urls.topic_list_path()) -> str:
+    link = urls.Linker(page_path)
+    items = []
+    for topic in library.topics:
+        councils = sum(1 for p in library.protocols if clauses_on(p, topic.id))
+        items.append(f'<dt><a href="{link.to(urls.topic_path(topic.id))}">{escape(topic.title)}</a></dt>'
+                     f"<dd>{escape(topic.definition)} <em>Addressed by {councils} of {len(library.protocols)} "
+                     f"protocols.</em></dd>")
+    return "\n".join([front_matter("topic-list"), "# Topics", "",
+                      "Every clause is tagged with the topics it addresses. Each topic's page sets the "
+                      "councils' clauses side by side.", "",
+                      f'<dl class="hb-topics">{"".join(items)}</dl>', ""])
+
+
+def topic_markdown(library: Library, topic: Topic, page_path: str) -> str:
+    link = urls.Linker(page_path)
+    out = [front_matter("topic", handbook_topic=topic.id), f"# {md_text(topic.title)}", "",
+           f'<p class="hb-definition">{escape(topic.definition)}</p>', ""]
+    if topic.questions:
+        out += [f'<p>How the councils answer {len(topic.questions)} questions on this topic: '
+                f'<a href="{link.to(urls.compare_path(), topic.id)}">compare {escape(topic.title.lower())}</a>.</p>', ""]
+    columns = []
+    for protocol in library.protocols:
+        clauses = clauses_on(protocol, topic.id)
+        version = protocol.current
+        body = []
+        for clause in clauses:
+            quoted = "".join(block_html(b) for b in clause.content)
+            cite = escape(citation(protocol, version, clause))
+            body.append(f'<div class="hb-quoted-clause"><h3 class="hb-quoted-clause__number">'
+                        f'<a href="{clause_href(link, protocol, clause)}">{escape(clause_label(clause))}'
+                        f'{" " + escape(clause.title) if clause.title else ""}</a></h3>'
+                        # The words are the protocol page's; search lists them there, not here.
+                        f'<div class="hb-quoted-clause__text" data-pagefind-ignore>{quoted}</div>'
+                        f'<p class="hb-quoted-clause__cite">{cite}</p></div>')
+        if not body:
+            body.append(f"<p>{NOT_ADDRESSED}: this protocol has no clause on {escape(topic.title.lower())}.</p>")
+        columns.append(f'<section class="hb-council-column" aria-labelledby="council-{protocol.id}">'
+                       f'<h2 id="council-{protocol.id}">{escape(council_name(protocol))}</h2>{"".join(body)}</section>')
+    out += [f'<div class="hb-side-by-side">{"".join(columns)}</div>', ""]
+    return "\n".join(out)
+
+
+def clause_links(link: urls.Linker, protocol: Protocol, clause_ids) -> str:
+    version = protocol.current
+    links = []
+    for clause_id in clause_ids:
+        clause = version.clause(clause_id)
+        if clause is None:  # the library validates citations, so this is a bug there, not here
+            raise KeyError(f"{protocol.id}: answer cites unknown clause {clause_id!r}")
+        links.append(f'<a href="{clause_href(link, protocol, clause)}" '
+                     f'title="{escape(citation(protocol, version, clause))}">{escape(clause_reference(version, clause))}</a>')
+    return ", ".join(links)
+
+
+def answer_html(link: urls.Linker, protocol: Protocol, answer: Answer) -> str:
+    if not answer.addressed:
+        return NOT_ADDRESSED
+    cited = clause_links(link, protocol, answer.clause_ids)
+    return f'{escape(answer.text)}<span class="hb-answer__cites"> ({cited})</span>' if cited else escape(answer.text)
+
+
+def compare_markdown(library: Library, page_path: str = urls.compare_path()) -> str:
+    link = urls.Linker(page_path)
+    heads = "".join(f'<th scope="col"><a href="{link.to(urls.council_path(p))}">{escape(council_name(p))}</a></th>'
+                    for p in library.protocols)
+    rows = []
+    for row in coverage(library):
+        cells = "".join(
+            "<td>" + (", ".join(f'<a href="{clause_href(link, p, c)}" title="{escape(citation(p, p.current, c))}">'
+                                f"{escape(clause_label(c))}</a>" for c in clauses) or NOT_ADDRESSED) + "</td>"
+            for p, clauses in row.cells)
+        rows.append(f'<tr><th scope="row"><a href="{link.to(urls.topic_path(row.topic.id))}">'
+                    f"{escape(row.topic.title)}</a></th>{cells}</tr>")
+    matrix = (f'<table class="hb-matrix"><caption>Clauses of each council\'s protocol on each topic</caption>'
+              f'<thead><tr><th scope="col">Topic</th>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    out = [front_matter("comparison"), "# Compare councils", "",
+           "Which clauses of each protocol address each topic, and how the protocols answer the questions "
+           "where they differ in substance. Every answer cites the clauses it rests on; where a protocol "
+           "says nothing the table says *not addressed*.", "",
+           "## Coverage {#coverage}", "", scroll_table(matrix, "Coverage of topics by council"), ""]
+    for topic in library.topics:
+        if not topic.questions:
+            continue
+        qrows = []
+        for qrow in question_table(library, topic):
+            cells = "".join(f"<td>{answer_html(link, p, a)}</td>" for p, a in qrow.cells)
+            qrows.append(f'<tr><th scope="row">{escape(qrow.question.text)}</th>{cells}</tr>')
+        table = (f'<table class="hb-questions"><caption>{escape(topic.title)}: question by question</caption>'
+                 f'<thead><tr><th scope="col">Question</th>{heads}</tr></thead><tbody>{"".join(qrows)}</tbody></table>')
+        out += [f"## {md_text(topic.title)} {{#{topic.id}}}", "",
+                f'<p><a href="{link.to(urls.topic_path(topic.id))}">The clauses on {escape(topic.title.lower())}, '
+                "side by side</a>.</p>", "", scroll_table(table, f"{topic.title} questions by council"), ""]
+    out += [editorial_note("The comparisons read each council's latest version, including a proposed revision "
+                           "where one is recorded; each link says which version it cites.", "How to read these tables"), ""]
+    return "\n".join(out)
