@@ -6,7 +6,8 @@ splits its index into chunks so a query fetches only what it needs.
 
 - on_page_content: marks what Pagefind indexes: each page's content (not the navigation) wrapped
   in `data-pagefind-body`, with a `version` filter: "earlier" for superseded and proposed versions
-  (page.meta["handbook_version_status"]), "current" for every other page. The search box asks for
+  (page.meta["handbook_version_status"]) and for redlines (page.meta["handbook_kind"], as they show
+  old and proposed wording), "current" for every other page. The search box asks for
   "current" unless the reader ticks "include earlier versions", so old wording stays out of
   results by default. Each clause heading (an `<hN id="clause-id">`, rendered by the pages plugin)
   becomes a Pagefind sub-result, so results open at the clause. A page whose front matter says
@@ -47,6 +48,8 @@ class PagefindSearchConfig(Config):
     bundle_dir = c.Type(str, default="pagefind")  # the index's folder inside site_dir
     # version statuses whose pages are searchable only when the reader asks for earlier versions
     hidden_statuses = c.ListOfItems(c.Type(str), default=["superseded", "proposed"])
+    # page kinds searched only then too: a redline shows the old and the proposed wording
+    hidden_kinds = c.ListOfItems(c.Type(str), default=["redline"])
     # CSS selectors of page furniture inside the content that is not worth finding (e.g. the
     # "Link"/"Copy citation" tools each clause carries); passed to Pagefind's --exclude-selectors
     exclude_selectors = c.ListOfItems(c.Type(str), default=[])
@@ -68,21 +71,27 @@ def excluded(page_meta: dict) -> bool:
     return (isinstance(search, dict) and bool(search.get("exclude"))) or bool(page_meta.get("handbook_duplicate_of"))
 
 
-def version_group(page_meta: dict, hidden_statuses: list[str]) -> str:
-    """The `version` filter value: "earlier" for superseded/proposed versions, else "current"."""
-    return "earlier" if page_meta.get("handbook_version_status") in hidden_statuses else "current"
+def version_group(page_meta: dict, hidden_statuses: list[str], hidden_kinds: list[str]) -> str:
+    """The `version` filter value: "earlier" for superseded/proposed versions and the pages
+    showing their wording (redlines), else "current"."""
+    hidden = (page_meta.get("handbook_version_status") in hidden_statuses
+              or page_meta.get("handbook_kind") in hidden_kinds)
+    return "earlier" if hidden else "current"
+
+
+NOTES = {"redline": "what changed", "superseded": "superseded version", "proposed": "proposed version"}
 
 
 def hidden_meta(key: str, value: str) -> str:
     return f'<span hidden data-pagefind-ignore data-pagefind-meta="{key}">{html.escape(value)}</span>'
 
 
-def mark_for_index(content: str, title: str, group: str, status: str | None) -> str:
+def mark_for_index(content: str, title: str, group: str, note: str | None) -> str:
     """Wrap a page's content so Pagefind indexes it, with its title, filter group and, for an
-    earlier version, a note saying which kind of version it is."""
+    earlier version, a note saying what kind of page it is."""
     meta = hidden_meta("title", title)
-    if group == "earlier" and status:
-        meta += hidden_meta("note", f"{status} version")
+    if group == "earlier" and note:
+        meta += hidden_meta("note", note)
     return f'<div data-pagefind-body data-pagefind-filter="version:{group}">{meta}{content}</div>'
 
 
@@ -98,7 +107,7 @@ def search_box(bundle_url: str) -> str:
         '</form>'
         '<div class="hb-search__panel" id="hb-search-results" hidden>'
         '<p class="hb-search__options"><input type="checkbox" id="hb-search-earlier">'
-        '<label for="hb-search-earlier">Include superseded and proposed versions</label></p>'
+        '<label for="hb-search-earlier">Also search superseded and proposed versions</label></p>'
         '<p class="hb-search__status" id="hb-search-status" role="status"></p>'
         '<ol class="hb-search__list"></ol>'
         '</div></div>'
@@ -138,8 +147,9 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
         if excluded(page.meta):
             return content
         self.marked_pages += 1
-        group = version_group(page.meta, self.config.hidden_statuses)
-        return mark_for_index(content, page.title or config.site_name, group, page.meta.get("handbook_version_status"))
+        group = version_group(page.meta, self.config.hidden_statuses, self.config.hidden_kinds)
+        note = NOTES.get(page.meta.get("handbook_kind")) or NOTES.get(page.meta.get("handbook_version_status"))
+        return mark_for_index(content, page.title or config.site_name, group, note)
 
     def on_post_page(self, output: str, *, page, config) -> str:
         bundle = get_relative_url(f"{self.config.bundle_dir}/", page.url)
