@@ -81,6 +81,7 @@ def init_app(app) -> None:
     app.extensions["signoff.engine"] = engine
     app.extensions["signoff.write_engine"] = engine.execution_options(signoff_write=True)
     migrate(engine)
+    engine.dispose()  # no pooled connection outlives a fork (gunicorn --preload makes workers from this process)
 
 
 def engine() -> Engine:

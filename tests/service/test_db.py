@@ -80,3 +80,23 @@ def test_proxy_hops_trust_forwarded_address(make_app, people_csv):
                 data={"csrf_token": token, "agree": "yes", "full_name": "Jane Smith"})
     with app.app_context(), db.reading() as conn:
         assert conn.execute(select(db.signatures.c.ip)).scalar_one() == "203.0.113.9"
+
+
+def test_a_second_signature_for_the_same_person_returns_the_first_receipt(app, runner, people_csv):
+    from signoff_service import rounds
+
+    round_id = open_round(runner, people_csv, "south-ribble")
+    ack = rounds.Acknowledgement("Jane Smith", None, "127.0.0.1", "test")
+    with app.app_context():
+        with db.reading() as conn:
+            round_row = rounds.get_round(conn, round_id)
+            _, people = rounds.people_in_round(conn, round_row)
+        jane = next(p for p in people if p.email == "jane@example.org")
+        receipts = []
+        for _ in range(2):  # as two racing POSTs that both found the link unsigned would
+            with db.transaction() as conn:
+                receipts.append(rounds.record_signature(conn, jane, round_row, ack))
+        with db.reading() as conn:
+            signed = conn.execute(select(db.ledger).where(db.ledger.c.event == "signed")).all()
+            assert ledger.verify(conn).ok
+    assert receipts[0] == receipts[1] and len(signed) == 1
