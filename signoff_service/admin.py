@@ -1,6 +1,9 @@
 """HR's pages: rounds and completion, people, links, reminders, exports, the audit ledger."""
 from __future__ import annotations
 
+import csv
+import io
+
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from . import db, ledger, rounds
@@ -9,7 +12,7 @@ from .errors import sentence
 from .csvio import ROLES, InvalidPeople, check_person, parse_people
 from .links import sign_link
 from .mail import MailError, send_links
-from .protocols import UnknownProtocol, library
+from .protocols import UnknownProtocol, find_version, library
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -59,8 +62,39 @@ def new_round():
             errors = ["Choose a protocol version from the list."]
         except rounds.RoundError as e:
             errors = [sentence(str(e))]
+    else:
+        form = _successor_form(request.args.get("from"))
     return render_template("admin/new_round.html", choices=_version_choices(), form=form, errors=errors), \
         400 if errors else 200
+
+
+def _successor_form(round_id: str | None) -> dict:
+    """The form pre-filled to follow round `round_id`: the protocol's newest version, the same people."""
+    if not round_id:
+        return {}
+    with db.reading() as conn:
+        round_row = _round_or_404(conn, round_id)
+        _, people = rounds.people_in_round(conn, round_row)
+    out = io.StringIO()  # plain CSV (not the spreadsheet-safe export): it comes straight back in
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["name", "email", "role", "department", "ward"])
+    writer.writerows([p.name, p.email, p.role, p.department or "", p.ward or ""] for p in people)
+    form = {"people": out.getvalue()}
+    newer = newer_version(round_row)
+    if newer is not None:
+        form["version"] = f"{round_row.council_id}/{newer.id}"
+    if round_row.statement_source == "hr":
+        form["statement"] = "\n\n".join(rounds.round_statements(round_row))
+    return form
+
+
+def newer_version(round_row):
+    """The protocol's latest version if it is newer than the round's, else None."""
+    try:
+        protocol, version = find_version(round_row.council_id, round_row.version_id)
+    except UnknownProtocol:
+        return None
+    return protocol.current if protocol.versions.index(version) < len(protocol.versions) - 1 else None
 
 
 @bp.get("/rounds/<round_id>")
@@ -79,6 +113,7 @@ def round_page(round_id: str):
                            page=page, pages=max((count + size - 1) // size, 1), role=role, status=status,
                            roles=ROLES, statuses=rounds.STATUSES, statements=rounds.round_statements(round_row),
                            link_for=sign_link, status_of=lambda p: rounds.person_status(round_row, p),
+                           newer=newer_version(round_row),
                            mail_enabled=bool(current_app.config["SMTP_HOST"]))
 
 

@@ -153,3 +153,19 @@ def test_demo_command_prints_login_and_working_links(app, runner, client):
     assert login.status_code == 303
     link = re.search(r"http://signoff\.test(/sign/\S+)", result.output).group(1)
     assert client.get(link).status_code == 200
+
+
+def test_oversize_csv_upload_gets_413_and_opens_nothing(make_app):
+    import io
+    from .conftest import AuthActions
+    app = make_app(MAX_CONTENT_LENGTH=32 * 1024)
+    client = app.test_client()
+    auth = AuthActions(app, client)
+    auth.create()
+    auth.login()
+    rows = "".join(f"Person {i},p{i}@example.org,member\n" for i in range(2000))
+    response = client.post("/admin/rounds/new", data={
+        "csrf_token": auth.csrf("/admin/rounds/new"), "version": "south-ribble/2018-01",
+        "people_csv": (io.BytesIO(("name,email,role\n" + rows).encode()), "big.csv")})
+    assert response.status_code == 413
+    assert "No rounds yet" in client.get("/admin/").text

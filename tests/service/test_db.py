@@ -100,3 +100,10 @@ def test_a_second_signature_for_the_same_person_returns_the_first_receipt(app, r
             signed = conn.execute(select(db.ledger).where(db.ledger.c.event == "signed")).all()
             assert ledger.verify(conn).ok
     assert receipts[0] == receipts[1] and len(signed) == 1
+
+
+def test_migrations_only_add():
+    import re
+    for _, name, sql in db.migrations():
+        for statement in db._statements(sql):
+            assert not re.search(r"\b(DROP|DELETE|TRUNCATE|UPDATE)\b", statement, re.I), (name, statement)

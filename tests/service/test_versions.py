@@ -53,3 +53,25 @@ def test_changed_protocol_text_under_the_same_version_cannot_be_signed(make_app,
     post = changed.post(path, data={"csrf_token": csrf, "agree": "yes", "full_name": "Jane Smith"})
     assert post.status_code == 409
     assert ",signed," not in runner.invoke(args=["register", round_id]).stdout
+
+
+def test_hr_opens_the_next_round_from_the_old_one(client, runner, auth, people_csv):
+    import html
+    import re
+    first = open_round(runner, people_csv, "borough-mo-review-2017", "--version", "before-2017-review",
+                       "--statement", STATEMENT)
+    auth.login()
+    page = client.get(f"/admin/rounds/{first}").text
+    assert "newer version of this protocol" in page and f"/admin/rounds/new?from={first}" in page
+    form = client.get(f"/admin/rounds/new?from={first}").text
+    assert '<option value="borough-mo-review-2017/proposed-2017-10" selected>' in form
+    people = html.unescape(re.search(r'<textarea id="people" name="people"[^>]*>(.*?)</textarea>', form, re.S).group(1))
+    statement = html.unescape(re.search(r'<textarea id="statement"[^>]*>(.*?)</textarea>', form, re.S).group(1))
+    assert statement == STATEMENT and "Jane Smith,jane@example.org,member,,North Ward" in people
+    response = client.post("/admin/rounds/new", data={"csrf_token": csrf_from(form), "due": "",
+                                                      "version": "borough-mo-review-2017/proposed-2017-10",
+                                                      "statement": statement, "people": people})
+    assert response.status_code == 303
+    second = response.headers["Location"].rsplit("/", 1)[1]
+    assert "newer version of this protocol" not in client.get(f"/admin/rounds/{second}").text
+    assert runner.invoke(args=["register", second]).stdout.count(",outstanding,") == 3
