@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from . import db, ledger, rounds
 from .auth import AdminError, create_admin
 from .csvio import InvalidPeople, parse_people
-from .protocols import UnknownProtocol
+from .protocols import UnknownProtocol, find_version
 from .registers import links_csv, register_csv
 
 
@@ -153,7 +153,13 @@ def demo_command(admin_email, base_url):
             ledger.append(conn, "admin password reset", "demo", email=admin_email)
         else:
             create_admin(conn, admin_email, password, actor="demo")
-        round_id = rounds.open_round(conn, "south-ribble", None, None, parse_people(DEMO_PEOPLE), admin_email)
+        # A rerun shows the same demo round (with whatever was signed in it) rather than adding another.
+        protocol, version = find_version("south-ribble")
+        round_id = conn.execute(select(db.rounds.c.id).where(
+            db.rounds.c.created_by == admin_email, db.rounds.c.council_id == protocol.id,
+            db.rounds.c.version_id == version.id).order_by(db.rounds.c.created_at.desc()).limit(1)).scalar()
+        if round_id is None:
+            round_id = rounds.open_round(conn, protocol.id, version.id, None, parse_people(DEMO_PEOPLE), admin_email)
     with db.transaction() as conn:
         round_row = rounds.get_round(conn, round_id)
         links = links_csv(conn, round_row, actor="demo")

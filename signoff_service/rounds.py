@@ -53,15 +53,15 @@ def open_round(conn: Connection, council_id: str, version_id: str | None, due: s
         statements, source = statements_for(version, statement)
     except ValueError as e:
         raise RoundError(str(e)) from None
-    round_id = new_round_id()
+    round_id, due_date = new_round_id(), parse_due(due)
     digest = content_hash(protocol, version)
     conn.execute(db.rounds.insert().values(
         id=round_id, council_id=protocol.id, council_name=protocol.council.name or protocol.council.display_name,
         protocol_title=protocol.title, version_id=version.id, version_label=version.label, content_hash=digest,
         statements=json.dumps(list(statements), ensure_ascii=False), statement_source=source,
-        due_date=parse_due(due), created_at=db.utcnow(), created_by=actor))
+        due_date=due_date, created_at=db.utcnow(), created_by=actor))
     ledger.append(conn, "round opened", actor, round_id, council=protocol.id, version=version.id,
-                  content_hash=digest, statements=list(statements), statement_source=source, due=parse_due(due))
+                  content_hash=digest, statements=list(statements), statement_source=source, due=due_date)
     add_people(conn, round_id, people, actor)
     return round_id
 

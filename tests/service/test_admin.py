@@ -153,6 +153,10 @@ def test_demo_command_prints_login_and_working_links(app, runner, client):
     assert login.status_code == 303
     link = re.search(r"http://signoff\.test(/sign/\S+)", result.output).group(1)
     assert client.get(link).status_code == 200
+    again = runner.invoke(args=["demo", "--base-url", "http://127.0.0.1:5123/"])
+    assert again.exit_code == 0 and "password: " + password not in again.output  # a fresh password
+    assert re.search(r"Demo round (\w+)", again.output).group(1) == re.search(r"Demo round (\w+)", result.output).group(1)
+    assert "http://127.0.0.1:5123/sign/" in again.output
 
 
 def test_oversize_csv_upload_gets_413_and_opens_nothing(make_app):
