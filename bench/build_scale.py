@@ -46,10 +46,12 @@ QUERY = "roving commission"
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-# Runs a command and reports the peak RSS of its largest (waited-for) descendant, in KiB.
+# Runs a command and reports, for it and its (waited-for) descendants, the CPU seconds used and
+# the peak RSS of the largest one, in KiB.
 MEASURED = ("import resource, subprocess, sys\n"
             "code = subprocess.run(sys.argv[1:]).returncode\n"
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+            "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+            "print(use.ru_utime + use.ru_stime, use.ru_maxrss, file=sys.stderr)\n"
             "sys.exit(code)\n")
 
 
@@ -118,6 +120,7 @@ def write_plain_project(protocols_dir: Path, target: Path) -> int:
 @dataclass
 class Build:
     seconds: float
+    cpu_seconds: float  # user + system, the build's processes together: steadier than wall time on a busy machine
     peak_kib: int
     site_bytes: int
     site: Path
@@ -131,9 +134,9 @@ def measured_build(config: Path, site: Path, env: dict) -> Build:
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"mkdocs build -f {config} failed:\n{result.stderr}")
-    peak = int(result.stderr.strip().splitlines()[-1])
+    cpu, peak = result.stderr.strip().splitlines()[-1].split()
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    return Build(seconds, peak, size, site)
+    return Build(seconds, float(cpu), int(peak), size, site)
 
 
 # --- Measuring search in headless Chromium ---------------------------------------------------------
@@ -254,7 +257,8 @@ def report(r: dict) -> None:
     print(f"\nN = {r['n']} synthetic councils + the {r['real']} real ones "
           f"({r['plain_pages']} plain pages, {r['words']:,} words of clause text)")
     print(f"  {'':<44} {'handbook':>12} {'plain':>12}   ratio")
-    print(row("build time", h.seconds, p.seconds, lambda s: f"{s:.1f} s"))
+    print(row("build time (wall clock)", h.seconds, p.seconds, lambda s: f"{s:.1f} s"))
+    print(row("build CPU time (user + system)", h.cpu_seconds, p.cpu_seconds, lambda s: f"{s:.1f} s"))
     print(row("peak memory (largest build process)", h.peak_kib * 1024, p.peak_kib * 1024, human_bytes))
     print(row("site size", h.site_bytes, p.site_bytes, human_bytes))
     print(row("offline cache filled on first visit", offline_bytes(h.site), offline_bytes(p.site), human_bytes))
@@ -283,7 +287,7 @@ def main() -> None:
     if args.keep and args.keep.exists():
         shutil.rmtree(args.keep)
     print(f"handbook config: {args.config}; plain: mkdocs-material + built-in search; "
-          f"{os.cpu_count()} CPUs; sites served uncompressed by a local http.server")
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; sites served uncompressed by a local http.server")
     try:
         if args.no_browser:
             for n in sizes:
