@@ -58,7 +58,8 @@ def define_env(env) -> None:
             raise KeyError(f"{council_id} has no clause {clause_id!r} in {version.id}")
         body = "".join(block_html(b, Inline()) for b in clause.content)
         href = _link(env, urls.council_path(protocol), clause.id)
-        return (f'<blockquote class="hb-quoted-clause">{body}<p class="hb-quoted-clause__cite">'
+        # Quoted here for show; search lists the clause on its protocol page.
+        return (f'<blockquote class="hb-quoted-clause" data-pagefind-ignore="all">{body}<p class="hb-quoted-clause__cite">'
                 f'<a href="{href}">{escape(citation(protocol, version, clause))}</a></p></blockquote>')
 
     @env.macro

@@ -48,7 +48,8 @@ def topic_list_markdown(library: Library, page_path: str = urls.topic_list_path(
 
 def topic_markdown(library: Library, topic: Topic, page_path: str) -> str:
     link = urls.Linker(page_path)
-    out = [front_matter("topic", handbook_topic=topic.id), f"# {md_text(topic.title)}", "",
+    # No table of contents: the width goes to the councils' columns.
+    out = [front_matter("topic", handbook_topic=topic.id, hide="[toc]"), f"# {md_text(topic.title)}", "",
            f'<p class="hb-definition">{escape(topic.definition)}</p>', ""]
     if topic.questions:
         out += [f'<p>How the councils answer {len(topic.questions)} questions on this topic: '
@@ -61,11 +62,11 @@ def topic_markdown(library: Library, topic: Topic, page_path: str) -> str:
         for clause in clauses:
             quoted = "".join(block_html(b) for b in clause.content)
             cite = escape(citation(protocol, version, clause))
-            body.append(f'<div class="hb-quoted-clause"><h3 class="hb-quoted-clause__number">'
+            # The words are the protocol page's; search lists them there, not here.
+            body.append(f'<div class="hb-quoted-clause" data-pagefind-ignore="all"><h3 class="hb-quoted-clause__number">'
                         f'<a href="{clause_href(link, protocol, clause)}">{escape(clause_label(clause))}'
                         f'{" " + escape(clause.title) if clause.title else ""}</a></h3>'
-                        # The words are the protocol page's; search lists them there, not here.
-                        f'<div class="hb-quoted-clause__text" data-pagefind-ignore>{quoted}</div>'
+                        f'<div class="hb-quoted-clause__text">{quoted}</div>'
                         f'<p class="hb-quoted-clause__cite">{cite}</p></div>')
         if not body:
             body.append(f"<p>{NOT_ADDRESSED}: this protocol has no clause on {escape(topic.title.lower())}.</p>")
@@ -112,7 +113,9 @@ def compare_markdown(library: Library, page_path: str = urls.compare_path()) -> 
            "Which clauses of each protocol address each topic, and how the protocols answer the questions "
            "where they differ in substance. Every answer cites the clauses it rests on; where a protocol "
            "says nothing the table says *not addressed*.", "",
-           "## Coverage {#coverage}", "", scroll_table(matrix, "Coverage of topics by council"), ""]
+           "## Coverage {#coverage}", "",
+           # A grid of clause numbers: nothing a search should list (the question tables' answers are).
+           '<div data-pagefind-ignore="all">' + scroll_table(matrix, "Coverage of topics by council") + "</div>", ""]
     for topic in library.topics:
         if not topic.questions:
             continue

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -51,3 +57,79 @@ def test_broken_yaml_fails_the_build_with_the_librarys_positioned_message(tmp_pa
     assert result.returncode != 0
     assert "handbook-pages: the protocol library in" in result.stderr
     assert f"{broken}:" in result.stderr and "Traceback" not in result.stderr
+
+
+def copy_project(tmp_path):
+    """The project's mkdocs.yml and docs/ in a temporary folder, with its own protocols copy."""
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(ROOT / "protocols", tmp_path / "protocols")
+    return {**os.environ, "HANDBOOK_PROTOCOLS": str(tmp_path / "protocols"), "NO_MKDOCS_2_WARNING": "1"}
+
+
+def build(project, env):
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project,
+                          capture_output=True, text=True, env=env)
+
+
+def test_a_typo_in_a_macro_fails_the_build(tmp_path):
+    env = copy_project(tmp_path)
+    home = tmp_path / "docs" / "index.md"
+    home.write_text(home.read_text().replace('quote_clause("sedgemoor", "c8-3")', 'quote_clause("sedgemoor", "c8-33")'))
+    result = build(tmp_path, env)
+    assert result.returncode != 0 and "c8-33" in result.stderr
+    home.write_text(home.read_text().replace("{{ council_count() }}", "{{ councils_count }}"))
+    result = build(tmp_path, env)
+    assert result.returncode != 0 and "councils_count" in result.stderr
+
+
+def test_a_hand_written_page_cannot_shadow_a_generated_one(tmp_path):
+    env = copy_project(tmp_path)
+    (tmp_path / "docs" / "compare").mkdir()
+    (tmp_path / "docs" / "compare" / "index.md").write_text("# My comparison\n")
+    result = build(tmp_path, env)
+    assert result.returncode != 0
+    assert "'compare/index.md' is generated from the library" in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode()
+    except OSError:
+        return None
+
+
+def wait_for(predicate, server, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"mkdocs serve exited: {server.stderr.read()}")
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.3)
+    pytest.fail("timed out waiting for mkdocs serve")
+
+
+def test_mkdocs_serve_rebuilds_when_a_protocol_file_changes(tmp_path):
+    env = copy_project(tmp_path)
+    address = f"127.0.0.1:{free_port()}"
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", address],
+                              cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    page = f"http://{address}/councils/sedgemoor/"
+    try:
+        assert "Last reviewed May 2018" in wait_for(lambda: fetch(page), server)
+        source = tmp_path / "protocols" / "sedgemoor.yaml"
+        source.write_text(source.read_text().replace('reviewed: "2018-05"', 'reviewed: "2019-06"', 1))
+        wait_for(lambda: "Last reviewed June 2019" in (fetch(page) or ""), server)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stderr.close()
