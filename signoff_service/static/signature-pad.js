@@ -3,6 +3,9 @@
 // signature, so nothing here is needed to sign.
 (function () {
   "use strict";
+  // After a refused submission, move focus to the list of problems so screen readers announce it.
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
   var pad = document.querySelector(".signature-pad");
   if (!pad) { return; }
   var canvas = pad.querySelector("canvas");

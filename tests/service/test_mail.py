@@ -63,6 +63,9 @@ def test_links_by_email_from_the_round_page_then_reminders_by_cli(mail_app, smtp
     register = runner.invoke(args=["register", round_id]).stdout.splitlines()
     bob = next(line for line in register if line.startswith("Bob Jones"))
     assert re.search(r",\d{4}-\d\d-\d\dT[\d:.]+Z,", bob)  # link_sent_at recorded
+    round_page = client.get(f"/admin/rounds/{round_id}").text
+    bob_row = round_page.split("Bob Jones", 1)[1].split("</tr>", 1)[0]
+    assert "emailed 20" in bob_row and "reminded 20" in bob_row
     log = client.get(f"/admin/audit?round={round_id}").text
     assert log.count("reminder sent") == 2 and log.count("link sent") == 3
 
