@@ -50,6 +50,7 @@ def append(conn: Connection, event: str, actor: str, round_id: str | None = None
 class LedgerReport:
     entries: int
     problem: str | None  # the first problem found, naming the entry
+    head: str = GENESIS  # the last good entry's hash: note it elsewhere as an anchor
 
     @property
     def ok(self) -> bool:
@@ -73,8 +74,8 @@ def verify(conn: Connection) -> LedgerReport:
     head = conn.execute(select(db.ledger_head.c.seq, db.ledger_head.c.hash).where(db.ledger_head.c.id == 1)).one()
     if head.seq != count or head.hash != prev_hash:
         return LedgerReport(count, f"entries after {count} are missing (deleted): the ledger head records "
-                                   f"entry {head.seq}")
-    return LedgerReport(count, None)
+                                   f"entry {head.seq}", prev_hash)
+    return LedgerReport(count, None, prev_hash)
 
 
 def entries(conn: Connection, round_id: str | None = None, limit: int = 200) -> list:

@@ -31,6 +31,9 @@ def test_every_event_is_in_the_ledger_in_order(app, runner, signed_round):
     details = json.loads(signed.details)
     assert details["typed_name"] == "Jane Smith" and details["content_hash"].startswith("sha256:")
     assert details["statements"][0].startswith("I acknowledge that I have read the above protocol")
+    with app.app_context(), db.reading() as conn:
+        last = conn.execute(select(db.ledger.c.hash).where(db.ledger.c.seq == 7)).scalar_one()
+        assert ledger.verify(conn).head == last
 
 
 def broken(runner) -> str:
