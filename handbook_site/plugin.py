@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files
 from handbook import InvalidLibrary, default_root, load_library
 from handbook.model import Library
 
-from . import urls
+from . import fragments, urls
 from .site_pages import generated_pages
 
 log = get_plugin_logger(__name__)
@@ -45,6 +45,10 @@ def load(protocols_dir: Path) -> Library:
 
 class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
     library: Library | None = None
+    stashed: dict[str, list[str]]  # generated page's src_uri -> its HTML blocks (see fragments.py)
+
+    def on_pre_build(self, *, config) -> None:
+        self.stashed = {}  # `mkdocs serve` rebuilds with the same plugin instance
 
     @property
     def protocols_dir(self) -> Path:
@@ -66,6 +70,7 @@ class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"handbook-pages: '{path}' is generated from the library; "
                                   f"remove the hand-written file of that name from docs/")
+            content, self.stashed[path] = fragments.stash(content)
             files.append(File.generated(config, path, content=content))
         for name in STYLESHEETS + SCRIPTS:
             files.append(File.generated(config, f"{ASSET_URL_DIR}/{name}", abs_src_path=str(ASSETS / name)))
@@ -74,6 +79,7 @@ class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
         return files
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
+        html = fragments.restore(html, self.stashed.get(page.file.src_uri, []))
         if page.meta.get("handbook_duplicate_of") or page.meta.get("handbook_search") == "exclude":
             # Text shown better elsewhere (the current version's point-in-time URL repeats the
             # council page; a redline repeats both versions): keep it out of search results.

@@ -117,3 +117,12 @@ def test_glossary_defines_each_role_and_lists_the_clauses_using_it(library):
     monitoring = markdown[markdown.index("{#monitoring-officer}"):]
     monitoring = monitoring[: monitoring.index("\n## ")]
     assert 'href="../councils/sedgemoor/#c8-4"' in monitoring
+
+
+def test_glossary_uses_agree_with_the_librarys_term_uses(library):
+    from handbook import term_uses
+    from handbook_site.glossary_page import uses_by_term
+
+    uses = uses_by_term(library)
+    for term in library.glossary:
+        assert [(p.id, c.id) for p, c in uses[term.id]] == [(p.id, c.id) for p, c in term_uses(library, term)]
