@@ -23,6 +23,13 @@ def require_login():
     return None
 
 
+@bp.after_request
+def no_store(response):
+    # HR pages list people and their links: never kept in a shared or browser cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _round_or_404(conn, round_id: str):
     round_row = rounds.get_round(conn, round_id)
     if round_row is None:

@@ -8,7 +8,8 @@ def test_login_logout(client, auth):
     assert client.get("/admin/").status_code == 303
     response = auth.login()
     assert response.status_code == 303 and response.headers["Location"] == "/admin/"
-    assert "Sign-off rounds" in client.get("/admin/").text
+    dashboard = client.get("/admin/")
+    assert "Sign-off rounds" in dashboard.text and dashboard.headers["Cache-Control"] == "no-store"
     client.post("/admin/logout", data={"csrf_token": auth.csrf()})
     assert client.get("/admin/").status_code == 303
 
