@@ -8,11 +8,12 @@ from flask import Blueprint, Response, abort, current_app, flash, g, redirect, r
 
 from . import db, ledger, rounds
 from .auth import login_required
-from .errors import sentence
 from .csvio import ROLES, InvalidPeople, check_person, parse_people
+from .errors import sentence
 from .links import sign_link
 from .mail import MailError, send_links
 from .protocols import UnknownProtocol, find_version, library
+from .registers import links_csv, register_csv
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -195,8 +196,6 @@ def _csv_response(text: str, filename: str) -> Response:
 
 @bp.get("/rounds/<round_id>/links.csv")
 def links_export(round_id: str):
-    from .registers import links_csv
-
     with db.transaction() as conn:
         round_row = _round_or_404(conn, round_id)
         text = links_csv(conn, round_row, g.admin.email, outstanding_only=request.args.get("outstanding") == "1")
@@ -205,8 +204,6 @@ def links_export(round_id: str):
 
 @bp.get("/rounds/<round_id>/register.csv")
 def register_export(round_id: str):
-    from .registers import register_csv
-
     with db.transaction() as conn:
         round_row = _round_or_404(conn, round_id)
         text = register_csv(conn, round_row, g.admin.email)

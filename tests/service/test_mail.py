@@ -5,7 +5,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from .conftest import links, open_round, sign
+from .conftest import open_round, sign
 
 
 class Inbox:
