@@ -1,0 +1,86 @@
+"""Search on the real handbook (the project's mkdocs.yml, built once by conftest's `built_site`):
+clause-level results for the seed protocols, landing on the clause, earlier versions kept out by
+default, and the whole page axe-clean with the results open."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from handbook.diff import diff_versions
+from tests.conftest import axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def search(page, query: str) -> list[str]:
+    page.fill("#hb-search-input", query)
+    page.wait_for_function(
+        "q => /(found|Nothing found) for “/.test(document.getElementById('hb-search-status').textContent)"
+        " && document.getElementById('hb-search-status').textContent.includes(q)", arg=query)
+    return page.eval_on_selector_all(".hb-search__result", "links => links.map(a => a.href)")
+
+
+def clause_links(hrefs: list[str]) -> set[tuple[str, str]]:
+    return {(urlparse(h).path, urlparse(h).fragment) for h in hrefs}
+
+
+def test_roving_commission_lists_both_clauses_and_opens_one(page, site_url):
+    page.goto(site_url)
+    hrefs = search(page, "roving commission")
+    assert {("/councils/sedgemoor/", "c8-3"), ("/councils/wbc/", "c6-3")} <= clause_links(hrefs)
+    page.click(".hb-search__result[href$='/councils/wbc/#c6-3']")
+    page.wait_for_url("**/councils/wbc/#c6-3")
+    page.wait_for_function("document.getElementById('c6-3').getBoundingClientRect().top < innerHeight")
+    top = page.evaluate("document.getElementById('c6-3').getBoundingClientRect().top")
+    assert 0 <= top < page.viewport_size["height"]
+    assert "6.3" in page.inner_text("[id='c6-3']")
+
+
+def test_clause_number_finds_the_clause(page, site_url):
+    page.goto(site_url)
+    assert ("/councils/sedgemoor/", "c8-3") in clause_links(search(page, "8.3"))
+
+
+def test_result_text_is_the_clause_not_its_buttons(page, site_url):
+    page.goto(site_url)
+    search(page, "roving commission")
+    text = page.inner_text(".hb-search__result[href$='/councils/sedgemoor/#c8-3']")
+    assert "roving commission" in text
+    assert "Copy citation" not in text and "Link to" not in text
+
+
+def proposed_only_words(library) -> tuple[str, str]:
+    """(version id, words) that only a proposed (not in force) version has."""
+    for protocol in library.protocols:
+        for old, new in zip(protocol.versions, protocol.versions[1:]):
+            if new.stage != "proposed":
+                continue
+            for change in diff_versions(protocol, old, new).changed:
+                for run in change.words:
+                    if run.kind == "insert" and len(run.text.split()) >= 4:
+                        return new.id, " ".join(run.text.split()[:4])
+    pytest.skip("no proposed version in the library")
+
+
+def test_proposed_wording_only_when_asked_for(page, site_url, library):
+    version_id, words = proposed_only_words(library)
+    page.goto(site_url)
+    assert not [h for h in search(page, words) if version_id in h]
+    page.check("#hb-search-earlier")
+    page.wait_for_selector(f".hb-search__result[href*='/{version_id}/']")
+    assert "proposed version" in page.locator(f".hb-search__result[href*='/{version_id}/']").first.inner_text()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_page_with_results_open_is_axe_clean(browser, site_url, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.goto(site_url + "councils/south-ribble/")
+        assert page.evaluate("document.body.dataset.mdColorScheme") == ("slate" if scheme == "dark" else "default")
+        search(page, "roving commission")
+        page.focus(".hb-search__result")  # the focused result's outline is checked too
+        assert axe_violations(page) == []
+    finally:
+        context.close()
