@@ -84,3 +84,22 @@ def test_page_with_results_open_is_axe_clean(browser, site_url, scheme):
         assert axe_violations(page) == []
     finally:
         context.close()
+
+
+def test_keyboard_only_search_lands_on_the_clause(page, site_url):
+    page.goto(site_url + "topics/")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "hb-search-input"
+    page.keyboard.type("roving commission")
+    page.wait_for_selector(".hb-search__result")
+    count = page.locator(".hb-search__result").count()
+    for _ in range(count):  # down the list to the first of the two clauses
+        page.keyboard.press("ArrowDown")
+        target = page.evaluate("document.activeElement.href")
+        if urlparse(target).fragment in {"c8-3", "c6-3"}:
+            break
+    assert urlparse(target).fragment in {"c8-3", "c6-3"}
+    page.keyboard.press("Enter")
+    page.wait_for_url(target)
+    fragment = urlparse(target).fragment
+    page.wait_for_function(f"document.getElementById('{fragment}').getBoundingClientRect().top < innerHeight")
