@@ -1,15 +1,13 @@
 """Storage: one SQLAlchemy engine per app, the tables (Core), numbered SQL migrations, transactions.
 
 SQLite (default): WAL, busy timeout, foreign keys, synchronous=FULL; writes take the lock up front
-(BEGIN IMMEDIATE) so concurrent worker processes queue instead of failing mid-transaction. Writers
-first queue on an OS file lock beside the database (see `_sqlite_writer_queue`).
+(BEGIN IMMEDIATE) so concurrent worker processes queue instead of failing mid-transaction.
 PostgreSQL: the same SQL; migrations serialise on an advisory lock.
 """
 from __future__ import annotations
 
-import fcntl
 import re
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -93,30 +91,8 @@ def engine() -> Engine:
 @contextmanager
 def transaction() -> Iterator[Connection]:
     """A write transaction: all of it commits, or none of it (an exception rolls back)."""
-    write_engine = current_app.extensions["signoff.write_engine"]
-    with _sqlite_writer_queue(write_engine), write_engine.begin() as conn:
+    with current_app.extensions["signoff.write_engine"].begin() as conn:
         yield conn
-
-
-@contextmanager
-def _sqlite_writer_queue(engine: Engine) -> Iterator[None]:
-    """Hold an exclusive flock on <database>.write-lock for the whole write transaction.
-
-    SQLite lets one writer in at a time; the others' busy handler polls with sleeps that grow to
-    100 ms, so under load the lock sits free while the waiters sleep (profiled with bench/
-    signoff_load.py: half of every signing worker's time went there). Blocking on a kernel lock
-    instead wakes the next writer the moment the last one commits. The kernel drops the lock
-    if the process dies, and BEGIN IMMEDIATE with the busy timeout still guards any writer that
-    does not queue here (migrations, another tool).
-    """
-    database = engine.url.database if engine.dialect.name == "sqlite" else None
-    if not database or database == ":memory:" or database.startswith("file:"):
-        with nullcontext():
-            yield
-        return
-    with open(f"{database}.write-lock", "a") as lock_file:
-        fcntl.flock(lock_file, fcntl.LOCK_EX)
-        yield  # closing the file releases the lock, after the commit or rollback
 
 
 @contextmanager

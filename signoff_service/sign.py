@@ -46,6 +46,11 @@ def _load(token: str):
     try:
         link = read_sign_token(token)
     except ExpiredLink as e:
+        # The token is genuine, only old: someone who signed still gets their receipt.
+        with db.reading() as conn:
+            signature = rounds.signature_of(conn, e.person_id) if e.person_id else None
+        if signature is not None:
+            return None, redirect(url_for("sign.receipt", receipt_id=signature.id), 303)
         return None, link_problem(e, _contact_for(e.person_id))
     except LinkError as e:
         return None, link_problem(e)

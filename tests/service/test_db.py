@@ -107,3 +107,13 @@ def test_migrations_only_add():
     for _, name, sql in db.migrations():
         for statement in db._statements(sql):
             assert not re.search(r"\b(DROP|DELETE|TRUNCATE|UPDATE)\b", statement, re.I), (name, statement)
+
+
+def test_readme_lists_every_command():
+    import re
+    from pathlib import Path
+    from signoff_service.cli import COMMANDS
+
+    readme = (Path(db.__file__).parent / "README.md").read_text()
+    documented = set(re.findall(r"^\| `([a-z-]+)[ `]", readme, re.M))
+    assert documented == {command.name for command in COMMANDS}

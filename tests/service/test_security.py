@@ -68,6 +68,18 @@ def test_expired_link_gets_410_saying_when_it_was_issued(monkeypatch, app, clien
     assert "cli" not in response.text  # the round was opened by the CLI, not a person to contact
 
 
+def test_expired_link_of_someone_who_signed_still_shows_the_receipt(monkeypatch, client, runner, people_csv):
+    import time
+    from itsdangerous import timed
+    round_id = open_round(runner, people_csv, "south-ribble")
+    receipt = sign(client, links(runner, round_id)["jane@example.org"], "Jane Smith").headers["Location"]
+    monkeypatch.setattr(timed.TimestampSigner, "get_timestamp", lambda self: int(time.time() - 90 * 86400))
+    old_link = links(runner, round_id)["jane@example.org"]
+    monkeypatch.undo()
+    response = client.get(old_link)
+    assert response.status_code == 303 and response.headers["Location"] == receipt
+
+
 def test_missing_or_wrong_csrf_token_is_refused_and_nothing_recorded(client, runner, people_csv, auth):
     round_id = open_round(runner, people_csv, "south-ribble")
     path = links(runner, round_id)["jane@example.org"]
