@@ -134,14 +134,23 @@ def versions_html(protocol: Protocol, version: ProtocolVersion, link: urls.Linke
 def contents_html(version: ProtocolVersion) -> str:
     items = "".join(f'<li><a href="#{s.id}">{escape(" ".join(x for x in (s.number, s.title) if x))}</a></li>'
                     for s in version.sections)
-    extra = '<li><a href="#signature">Signature</a></li>' if version.signature else ""
+    extra = ('<li><a href="#signature">Signature block</a></li>'
+             if version.signature and not signature_in_last_section(version) else "")
     return f'<nav class="hb-contents" aria-label="Contents"><ol>{items}{extra}</ol></nav>'
+
+
+def signature_in_last_section(version: ProtocolVersion) -> bool:
+    """Whether the source gives the signature block a section of its own (South Ribble's
+    "Section 25: Signature" holds no clauses, only the block): then it is shown under that heading."""
+    return bool(version.signature and version.sections and not version.sections[-1].items)
 
 
 def signature_markdown(protocol: Protocol, version: ProtocolVersion, signoff_url: str) -> str:
     signature = version.signature
-    parts = ["## Signature {#signature}", ""]
-    html = ['<div class="hb-signature">']
+    in_section = signature_in_last_section(version)
+    parts = [] if in_section else ["## Signature block {#signature}", ""]
+    anchor = ' id="signature"' if in_section else ""
+    html = [f'<div class="hb-signature"{anchor}>']
     if signature is not None:
         if signature.title:
             html.append(f'<p class="hb-signature__title">{escape(signature.title)}</p>')

@@ -175,7 +175,10 @@ def test_topic_chips_link_to_topic_pages(library):
 def test_sign_link_goes_to_the_service_for_this_version(library):
     markdown = page_for(library, "south-ribble")
     assert f'href="{SIGNOFF}/protocols/south-ribble/2018-01/">Sign this protocol</a>' in markdown
-    signature = markdown[markdown.index("## Signature {#signature}"):]
+    # The source's own "Section 25: Signature" holds the block: no second Signature heading.
+    assert markdown.count("Signature {#") == 1 and "## 25 Signature {#s25}" in markdown
+    signature = markdown[markdown.index("## 25 Signature {#s25}"):]
+    assert '<div class="hb-signature" id="signature">' in signature
     assert "I acknowledge that I have read the above protocol" in signature
     assert "<dt>Full Name</dt>" in signature
 
