@@ -205,15 +205,6 @@ def glossary_rules(doc: SourceDocument) -> Iterator[Problem]:
             names.setdefault(name, term["id"])
 
 
-def check_glossary(doc: SourceDocument) -> list[Problem]:
-    problems = list(doc.problems)
-    if doc.data is not None:
-        problems += schema_problems(doc, "glossary")
-        if not problems:
-            problems += list(glossary_rules(doc))
-    return problems
-
-
 # --- Whole files -------------------------------------------------------------------------------
 
 
@@ -222,13 +213,22 @@ def topic_index(doc: SourceDocument) -> dict[str, list[str]]:
     return {t["id"]: [f"{t['id']}.{q['id']}" for q in t.get("questions", [])] for t in doc.data["topics"]}
 
 
-def check_topics(doc: SourceDocument) -> list[Problem]:
+def _check(doc: SourceDocument, schema_name: str, rule) -> list[Problem]:
+    """YAML problems, then the schema, then (only on a well-shaped file) the file's own rules."""
     problems = list(doc.problems)
     if doc.data is not None:
-        problems += schema_problems(doc, "topics")
+        problems += schema_problems(doc, schema_name)
         if not problems:
-            problems += list(topic_rules(doc))
+            problems += list(rule(doc))
     return problems
+
+
+def check_topics(doc: SourceDocument) -> list[Problem]:
+    return _check(doc, "topics", topic_rules)
+
+
+def check_glossary(doc: SourceDocument) -> list[Problem]:
+    return _check(doc, "glossary", glossary_rules)
 
 
 def check_protocol(doc: SourceDocument, topics: dict | None) -> list[Problem]:
