@@ -1,11 +1,13 @@
 """Storage: one SQLAlchemy engine per app, the tables (Core), numbered SQL migrations, transactions.
 
 SQLite (default): WAL, busy timeout, foreign keys, synchronous=FULL; writes take the lock up front
-(BEGIN IMMEDIATE) so concurrent worker processes queue instead of failing mid-transaction.
+(BEGIN IMMEDIATE) so concurrent worker processes queue instead of failing mid-transaction; before
+that, writers queue on a kernel file lock beside the database (see `sqlite_write_lock_path`).
 PostgreSQL: the same SQL; migrations serialise on an advisory lock.
 """
 from __future__ import annotations
 
+import fcntl
 import re
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -80,6 +82,7 @@ def init_app(app) -> None:
     engine = make_engine(url)
     app.extensions["signoff.engine"] = engine
     app.extensions["signoff.write_engine"] = engine.execution_options(signoff_write=True)
+    app.extensions["signoff.write_lock"] = sqlite_write_lock_path(engine)
     migrate(engine)
     engine.dispose()  # no pooled connection outlives a fork (gunicorn --preload makes workers from this process)
 
@@ -91,8 +94,35 @@ def engine() -> Engine:
 @contextmanager
 def transaction() -> Iterator[Connection]:
     """A write transaction: all of it commits, or none of it (an exception rolls back)."""
-    with current_app.extensions["signoff.write_engine"].begin() as conn:
-        yield conn
+    write_engine = current_app.extensions["signoff.write_engine"]
+    lock_path = current_app.extensions["signoff.write_lock"]
+    if lock_path is None:
+        with write_engine.begin() as conn:
+            yield conn
+        return
+    # SQLite: queue on a kernel lock first (see sqlite_write_lock_path), then BEGIN IMMEDIATE.
+    with open(lock_path, "a") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        with write_engine.begin() as conn:
+            yield conn
+    # Closing the file released the lock, after the commit or rollback.
+
+
+def sqlite_write_lock_path(engine: Engine) -> str | None:
+    """<database>.write-lock, which SQLite writers hold (flock) for their whole transaction.
+
+    SQLite lets one writer in at a time; the others' busy handler polls with sleeps that grow to
+    100 ms, so under load the lock sits free while the waiters sleep (profiled with
+    bench/signoff_load.py: half of every signing worker's time went there). Blocking on a kernel
+    lock instead wakes the next writer the moment the last one commits. The kernel drops the lock
+    if the process dies, and BEGIN IMMEDIATE with the busy timeout still guards any writer that
+    does not queue here (migrations, another tool). The file is opened per transaction, so threads
+    of one process queue too. None for PostgreSQL and in-memory SQLite.
+    """
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return f"{database}.write-lock"
 
 
 @contextmanager

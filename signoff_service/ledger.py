@@ -13,7 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from . import db
 
@@ -31,18 +31,24 @@ def entry_hash(seq: int, at: str, event: str, actor: str, round_id: str | None, 
     return "sha256:" + hashlib.sha256(_canonical(fields).encode("utf-8")).hexdigest()
 
 
+# Built once: appends are on every write path, and building statements per call costs more than running them.
+_LOCK_HEAD = select(db.ledger_head.c.seq, db.ledger_head.c.hash).where(db.ledger_head.c.id == 1).with_for_update()
+_INSERT_ENTRY = db.ledger.insert()
+_MOVE_HEAD = (update(db.ledger_head).where(db.ledger_head.c.id == 1)
+              .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
+
+
 def append(conn: Connection, event: str, actor: str, round_id: str | None = None, person_id: str | None = None,
            at: str | None = None, **details) -> int:
     """Add an entry inside the caller's transaction; returns its sequence number."""
-    head = conn.execute(select(db.ledger_head.c.seq, db.ledger_head.c.hash)
-                        .where(db.ledger_head.c.id == 1).with_for_update()).one()
+    head = conn.execute(_LOCK_HEAD).one()
     seq, prev = head.seq + 1, head.hash
     at = at or db.utcnow()
     details_text = _canonical(details)
     digest = entry_hash(seq, at, event, actor, round_id, person_id, details_text, prev)
-    conn.execute(db.ledger.insert().values(seq=seq, at=at, event=event, actor=actor, round_id=round_id,
-                                           person_id=person_id, details=details_text, prev_hash=prev, hash=digest))
-    conn.execute(update(db.ledger_head).where(db.ledger_head.c.id == 1).values(seq=seq, hash=digest))
+    conn.execute(_INSERT_ENTRY, {"seq": seq, "at": at, "event": event, "actor": actor, "round_id": round_id,
+                                 "person_id": person_id, "details": details_text, "prev_hash": prev, "hash": digest})
+    conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
     return seq
 
 

@@ -17,6 +17,8 @@ from .protocols import find_version, statements_for
 
 STATUSES = ("signed", "outstanding", "overdue")
 SIGNED_PEOPLE = db.signatures.join(db.people, db.people.c.id == db.signatures.c.person_id)
+_INSERT_PERSON = db.people.insert()
+_INSERT_SIGNATURE = db.signatures.insert()
 
 
 class RoundError(ValueError):
@@ -76,9 +78,10 @@ def add_people(conn: Connection, round_id: str, people: list[PersonRow], actor: 
     ids, now = [], db.utcnow()
     for person in people:
         person_id = secrets.token_hex(8)
-        conn.execute(db.people.insert().values(
+        conn.execute(_INSERT_PERSON, dict(
             id=person_id, round_id=round_id, name=person.name, email=person.email, email_key=email_key(person.email),
-            role=person.role, department=person.department, ward=person.ward, link_generation=1, added_at=now))
+            role=person.role, department=person.department, ward=person.ward, link_generation=1, added_at=now,
+            removed_at=None, link_sent_at=None, first_opened_at=None, last_reminded_at=None))
         ledger.append(conn, "person added", actor, round_id, person_id, at=now, name=person.name,
                       email=person.email, role=person.role, department=person.department, ward=person.ward)
         ids.append(person_id)
@@ -149,7 +152,7 @@ def record_signature(conn: Connection, person, round_row, ack: Acknowledgement) 
     receipt_id, now = new_receipt_id(), db.utcnow()
     try:
         with conn.begin_nested():
-            conn.execute(db.signatures.insert().values(
+            conn.execute(_INSERT_SIGNATURE, dict(
                 id=receipt_id, person_id=person.id, round_id=round_row.id, council_id=round_row.council_id,
                 version_id=round_row.version_id, content_hash=round_row.content_hash,
                 statements=round_row.statements, name_on_record=person.name, typed_name=ack.typed_name,

@@ -117,3 +117,20 @@ def test_readme_lists_every_command():
     readme = (Path(db.__file__).parent / "README.md").read_text()
     documented = set(re.findall(r"^\| `([a-z-]+)[ `]", readme, re.M))
     assert documented == {command.name for command in COMMANDS}
+
+
+def test_sqlite_writers_queue_on_a_file_lock(app, database_url):
+    import fcntl
+    lock_path = app.extensions["signoff.write_lock"]
+    if not database_url.startswith("sqlite"):
+        assert lock_path is None
+        return
+    with open(lock_path, "a") as other:
+        with app.app_context(), db.transaction():
+            try:  # another process or thread cannot take the write lock while this transaction runs
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = False
+            except BlockingIOError:
+                held = True
+        assert held
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # and it is free again after the commit
