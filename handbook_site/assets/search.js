@@ -7,8 +7,9 @@
 (() => {
   "use strict";
   const MAX_PAGES = 10;          // pages whose fragments are loaded per query
+  const FIRST_BATCH = 3;         // pages shown before the rest are loaded
   const MAX_CLAUSES_PER_PAGE = 3;
-  const DEBOUNCE_MS = 120;
+  const DEBOUNCE_MS = 80;
 
   // The excerpt is HTML from the index; keep only its text and <mark>s, never its markup.
   function excerptNodes(excerpt) {
@@ -112,23 +113,29 @@
       if (!query.trim()) { list.replaceChildren(); status.textContent = ""; close(); return; }
       open();
       status.textContent = "Searching…";
-      let hits;
+      let count = 0;
       try {
         const options = earlier.checked ? {} : { filters: { version: "current" } };
         const search = await (await engine()).debouncedSearch(query, options, DEBOUNCE_MS);
         if (search === null || ticket !== latest) return;  // a newer query superseded this one
-        const pages = await Promise.all(search.results.slice(0, MAX_PAGES).map((r) => r.data()));
-        if (ticket !== latest) return;
-        hits = pages.flatMap(clauseHits);
+        const pages = search.results.slice(0, MAX_PAGES);
+        // The best pages first, so the first results show without waiting for the rest.
+        for (const batch of [pages.slice(0, FIRST_BATCH), pages.slice(FIRST_BATCH)]) {
+          const hits = (await Promise.all(batch.map((r) => r.data()))).flatMap(clauseHits);
+          if (ticket !== latest) return;
+          if (count === 0) list.replaceChildren();
+          list.append(...hits.map(resultItem));
+          count += hits.length;
+        }
       } catch (error) {
         status.textContent = "Search is unavailable: the search index could not be loaded.";
         list.replaceChildren();
         console.error("handbook search:", error);
         return;
       }
-      list.replaceChildren(...hits.map(resultItem));
-      status.textContent = hits.length
-        ? `${hits.length} ${hits.length === 1 ? "clause" : "clauses"} found for “${query}”. Press Down to go to the results.`
+      if (count === 0) list.replaceChildren();
+      status.textContent = count
+        ? `${count} ${count === 1 ? "clause" : "clauses"} found for “${query}”. Press Down to go to the results.`
         : `Nothing found for “${query}”.`;
     }
 

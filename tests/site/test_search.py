@@ -308,7 +308,7 @@ def test_keyboard_only_search(page, search_url):
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "hb-search-input"
     page.keyboard.type("roving commission")
-    page.wait_for_selector(".hb-search__result")
+    page.wait_for_function("document.getElementById('hb-search-status').textContent.includes('found for “roving commission”')")
     page.keyboard.press("ArrowDown")
     first = page.evaluate("document.activeElement.href")
     page.keyboard.press("ArrowDown")

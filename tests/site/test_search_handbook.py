@@ -91,7 +91,7 @@ def test_keyboard_only_search_lands_on_the_clause(page, site_url):
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "hb-search-input"
     page.keyboard.type("roving commission")
-    page.wait_for_selector(".hb-search__result")
+    page.wait_for_function("document.getElementById('hb-search-status').textContent.includes('found for “roving commission”')")
     count = page.locator(".hb-search__result").count()
     for _ in range(count):  # down the list to the first of the two clauses
         page.keyboard.press("ArrowDown")
