@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 from markupsafe import Markup
 
-from handbook import Library, Protocol, ProtocolVersion, content_hash, load_library
+from handbook import Library, Protocol, ProtocolVersion, VersionDiff, content_hash, diff_versions, load_library
 
 
 class UnknownProtocol(LookupError):
@@ -52,6 +52,15 @@ def version_html(protocol: Protocol, version: ProtocolVersion) -> Markup:
     key = (protocol.id, version.id)
     if key not in cache:
         cache[key] = Markup(render_template("_protocol_text.html", protocol=protocol, version=version))
+    return cache[key]
+
+
+def redline(protocol: Protocol, old: ProtocolVersion, new: ProtocolVersion) -> VersionDiff:
+    """The library's diff between two versions, computed once per pair."""
+    cache = _per_app_cache("signoff.redlines")
+    key = (protocol.id, old.id, new.id)
+    if key not in cache:
+        cache[key] = diff_versions(protocol, old, new)
     return cache[key]
 
 

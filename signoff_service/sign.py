@@ -5,13 +5,11 @@ import hmac
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from handbook import diff_versions
-
 from . import db, rounds
 from .drawing import InvalidDrawing, check_drawing
 from .errors import render_error, sentence
 from .links import verification_link
-from .protocols import UnknownProtocol, current_hash, find_version, handbook_url, version_html
+from .protocols import UnknownProtocol, current_hash, find_version, handbook_url, redline, version_html
 from .tokens import ExpiredLink, LinkError, read_receipt_token, read_sign_token
 
 bp = Blueprint("sign", __name__)
@@ -85,16 +83,16 @@ def _page(token, person, round_row, errors=None, typed_name="", status=200):
                                "cannot be signed through this link. Please contact HR for a new link.")
     with db.reading() as conn:
         older = rounds.older_signature(conn, person, round_row)
-    redline = older_version = None
+    changes = older_version = None
     if older is not None:
         try:
             _, older_version = find_version(round_row.council_id, older.version_id)
-            redline = diff_versions(protocol, older_version, version)
+            changes = redline(protocol, older_version, version)
         except UnknownProtocol:
             older_version = None
     return render_template("sign/sign.html", token=token, person=person, round=round_row, protocol=protocol,
                            version=version, protocol_html=version_html(protocol, version), statements=rounds.round_statements(round_row), errors=errors or {},
-                           typed_name=typed_name, older=older, older_version=older_version, redline=redline,
+                           typed_name=typed_name, older=older, older_version=older_version, redline=changes,
                            handbook_url=handbook_url(round_row.council_id, round_row.version_id)), status
 
 
