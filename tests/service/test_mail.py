@@ -28,7 +28,7 @@ def smtp():
     from aiosmtpd.controller import Controller
 
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), ready_timeout=30)
     controller.start()
     inbox.port = controller.port
     yield inbox
