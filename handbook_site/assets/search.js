@@ -148,7 +148,9 @@
 
     input.addEventListener("input", () => run(input.value));
     earlier.addEventListener("change", () => run(input.value));
-    input.addEventListener("focus", () => engine());  // start loading the index before the first key
+    // Start loading the search engine when the reader heads for the box, before the first key.
+    input.addEventListener("focus", () => engine());
+    input.addEventListener("pointerenter", () => engine(), { once: true });
     root.querySelector("form").addEventListener("submit", (event) => {
       event.preventDefault();
       const first = links()[0];
