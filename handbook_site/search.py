@@ -1,8 +1,9 @@
 """The handbook's search: a Pagefind index built over the finished site, and a header search box.
 
 One mkdocs plugin (`handbook-search`), one job. It replaces mkdocs-material's built-in search,
-whose index is one JSON file every reader downloads whole (15 MB at 400 councils); Pagefind
-splits its index into chunks so a query fetches only what it needs.
+whose index is one JSON file every reader downloads whole (8.5 MB at 400 councils, see
+bench/build_scale.py); Pagefind splits its index into chunks, so a query fetches only what it
+needs (about 220 KB, engine included).
 
 - on_page_content: marks what Pagefind indexes: each page's content (not the navigation) wrapped
   in `data-pagefind-body`, with a `version` filter: "earlier" for superseded and proposed versions
@@ -96,7 +97,7 @@ def mark_for_index(content: str, title: str, group: str, note: str | None) -> st
 
 
 def search_box(bundle_url: str) -> str:
-    """The header search form; search.js turns it live (without JS it says search needs JavaScript)."""
+    """The header search form, disabled until search.js turns it live (Pagefind needs JavaScript)."""
     return (
         f'<div class="hb-search" data-hb-search data-pagefind-ignore="all" data-bundle="{html.escape(bundle_url)}">'
         '<form class="hb-search__form" role="search" action="#" aria-label="Search the handbook">'

@@ -135,7 +135,7 @@
       }
       if (count === 0) list.replaceChildren();
       status.textContent = count
-        ? `${count} ${count === 1 ? "clause" : "clauses"} found for “${query}”. Press Down to go to the results.`
+        ? `${count} ${count === 1 ? "result" : "results"} found for “${query}”. Press Down to go to the results.`
         : `Nothing found for “${query}”.`;
     }
 
