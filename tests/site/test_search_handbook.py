@@ -42,6 +42,16 @@ def test_clause_number_finds_the_clause(page, site_url):
     assert ("/councils/sedgemoor/", "c8-3") in clause_links(search(page, "8.3"))
 
 
+def test_topic_name_finds_the_topic_page_and_its_clauses(page, site_url, library):
+    sedgemoor = library.protocol("sedgemoor").current
+    topic = library.topic(sedgemoor.clause("c8-3").topics[0])
+    tagged = {c.id for c in sedgemoor.clauses() if topic.id in c.topics}
+    page.goto(site_url)
+    links = clause_links(search(page, topic.title))
+    assert any(path == f"/topics/{topic.id}/" for path, _ in links)
+    assert any(path == "/councils/sedgemoor/" and anchor in tagged for path, anchor in links)
+
+
 def test_result_text_is_the_clause_not_its_buttons(page, site_url):
     page.goto(site_url)
     search(page, "roving commission")
