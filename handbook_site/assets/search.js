@@ -99,6 +99,9 @@
           await module.options({ baseUrl: new URL("..", bundle).pathname });
           await module.init();  // fetch the index metadata and the wasm now, not on the first key
           return module;
+        }).catch((error) => {
+          pagefind = null;  // try again on the next key (e.g. the connection came back)
+          throw error;
         });
       }
       return pagefind;
@@ -149,8 +152,9 @@
     input.addEventListener("input", () => run(input.value));
     earlier.addEventListener("change", () => run(input.value));
     // Start loading the search engine when the reader heads for the box, before the first key.
-    input.addEventListener("focus", () => engine());
-    input.addEventListener("pointerenter", () => engine(), { once: true });
+    const preload = () => engine().catch(() => {});  // a failure is reported when a search needs it
+    input.addEventListener("focus", preload);
+    input.addEventListener("pointerenter", preload, { once: true });
     root.querySelector("form").addEventListener("submit", (event) => {
       event.preventDefault();
       const first = links()[0];

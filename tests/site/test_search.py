@@ -335,3 +335,14 @@ def test_escape_closes_results_and_returns_to_the_box(page, search_url):
     page.keyboard.press("Escape")
     assert page.locator("#hb-search-results").is_hidden()
     assert page.evaluate("document.activeElement.id") == "hb-search-input"
+
+
+@pytest.mark.browser
+def test_missing_index_says_search_is_unavailable(page, search_url):
+    page.route("**/pagefind/pagefind.js", lambda route: route.fulfill(status=404, body="not found"))
+    page.goto(search_url)
+    page.fill("#hb-search-input", "roving commission")
+    page.wait_for_function("document.getElementById('hb-search-status').textContent.includes('unavailable')")
+    assert page.locator(".hb-search__result").count() == 0
+    page.unroute("**/pagefind/pagefind.js")  # the index is back: the next key searches again
+    search(page, "roving commission")
