@@ -71,7 +71,8 @@ def _once(host: str, port: int, mode: str, job: Job) -> tuple[bool, Job | str]:
         connection.close()
 
 
-def _process(host: str, port: int, mode: str, jobs: list[Job], threads: int, start, results) -> None:
+def _process(host: str, port: int, mode: str, jobs: list[Job], threads: int, deadline: float, start,
+             results) -> None:
     todo: queue.SimpleQueue[Job] = queue.SimpleQueue()
     for job in jobs:
         todo.put(job)
@@ -79,7 +80,7 @@ def _process(host: str, port: int, mode: str, jobs: list[Job], threads: int, sta
     lock = threading.Lock()
 
     def signer() -> None:
-        while True:
+        while time.monotonic() < deadline:  # jobs left at the deadline are not sent
             try:
                 job = todo.get_nowait()
             except queue.Empty:
@@ -107,29 +108,35 @@ class Run:
     ok: list[Job]
     failures: list[str]
     seconds: float
-    p50_ms: float
-    p99_ms: float
+    latencies_ms: list[float]  # sorted
 
 
-def drive(host: str, port: int, mode: str, jobs: list[Job], connections: int, processes: int) -> Run:
-    """Send every job once with `connections` concurrent signers spread over `processes`."""
+def drive(host: str, port: int, mode: str, jobs: list[Job], connections: int, processes: int,
+          max_seconds: float) -> Run:
+    """Send every job once (or until max_seconds) with `connections` signers spread over `processes`."""
     processes = max(1, min(processes, connections))
     context = multiprocessing.get_context("fork")
     start, results = context.Event(), context.Queue()
+    deadline = time.monotonic() + max_seconds
     children = []
     for i in range(processes):
         threads = connections // processes + (1 if i < connections % processes else 0)
-        child = context.Process(target=_process, args=(host, port, mode, jobs[i::processes], threads, start, results))
+        child = context.Process(target=_process, args=(host, port, mode, jobs[i::processes], threads, deadline, start,
+                                                                 results))
         child.start()
         children.append(child)
     start.set()
     outcomes = [results.get() for _ in children]
     for child in children:
         child.join()
-    latencies = sorted(x for o in outcomes for x in o.latencies)
+    latencies = sorted(x * 1000 for o in outcomes for x in o.latencies)
     first = min(o.first_sent for o in outcomes)
     last = max(o.last_answer for o in outcomes)
-    percentile = (lambda q: statistics.quantiles(latencies, n=100, method="inclusive")[q - 1] * 1000
-                  if len(latencies) > 1 else 0.0)
     return Run([job for o in outcomes for job in o.ok], [f for o in outcomes for f in o.failures],
-               max(last - first, 1e-9), percentile(50), percentile(99))
+               max(last - first, 1e-9), latencies)
+
+
+def percentile(sorted_values: list[float], q: int) -> float:
+    if len(sorted_values) < 2:
+        return sorted_values[0] if sorted_values else 0.0
+    return statistics.quantiles(sorted_values, n=100, method="inclusive")[q - 1]
