@@ -16,15 +16,12 @@ from . import urls
 from .pages import STATUS_LABELS, front_matter, protocol_heading
 from .render import clause_label, editorial_note, human_date, md_text, section_markdown, ClauseContext
 
-KIND_LABELS = {"added": "added", "removed": "removed", "changed": "changed", "unchanged": "unchanged"}
-
-
 def run_html(run: WordRun) -> str:
     text = escape(run.text)
     if run.kind == "insert":
-        return f'<ins class="hb-ins"><span class="hb-sr-only">[inserted: </span>{text}<span class="hb-sr-only">]</span></ins>'
+        return f'<ins class="hb-ins"><span class="hb-sr-only" data-pagefind-ignore>[inserted: </span>{text}<span class="hb-sr-only" data-pagefind-ignore>]</span></ins>'
     if run.kind == "delete":
-        return f'<del class="hb-del"><span class="hb-sr-only">[deleted: </span>{text}<span class="hb-sr-only">]</span></del>'
+        return f'<del class="hb-del"><span class="hb-sr-only" data-pagefind-ignore>[deleted: </span>{text}<span class="hb-sr-only" data-pagefind-ignore>]</span></del>'
     return text
 
 
@@ -34,7 +31,7 @@ def change_heading(change: ClauseChange) -> str:
     if change.renumbered:
         was = change.old.display_number or "unnumbered"
         label = f"{clause_label(change.new)} (was {was})"
-    return f"{label}: {KIND_LABELS[change.kind]}"
+    return f"{label}: {change.kind}"
 
 
 def change_html(change: ClauseChange, protocol: Protocol, old: ProtocolVersion, new: ProtocolVersion,
@@ -75,7 +72,7 @@ def changes_markdown(protocol: Protocol, old: ProtocolVersion, new: ProtocolVers
         status = STATUS_LABELS[urls.version_status(protocol, v)].lower()
         return f'<a href="{link.to(urls.version_path(protocol, v))}">{escape(v.label)}</a> ({status})'
 
-    out = [front_matter("redline", handbook_council=protocol.id, handbook_search="exclude"),
+    out = [front_matter("redline", handbook_council=protocol.id),
            f"# What changed: {md_text(protocol_heading(protocol))}", "",
            f'<p class="hb-redline__versions">From {version_link(old)} to {version_link(new)}.</p>', "",
            f'<p class="hb-redline__summary">{diff.count("changed")} changed, {diff.count("added")} added, '

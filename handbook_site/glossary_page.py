@@ -47,7 +47,7 @@ def glossary_markdown(library: Library, page_path: str = urls.glossary_path()) -
                                   f'title="{escape(citation(protocol, version, c))}">{escape(clause_label(c))}</a>'
                                   for _, c in pairs)
                 items.append(f"<li>{escape(council_name(protocol))}: {links}</li>")
-            out += [f'<p class="hb-uses-title">Used in:</p><ul class="hb-uses">{"".join(items)}</ul>', ""]
+            out += [f'<p class="hb-uses-title">Used in:</p><ul class="hb-uses" data-pagefind-ignore>{"".join(items)}</ul>', ""]
         else:
             out += ['<p class="hb-uses-title">No protocol in the handbook uses this term.</p>', ""]
     return "\n".join(out)

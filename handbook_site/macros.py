@@ -11,7 +11,7 @@ from handbook.citation import citation
 from handbook.model import Library
 
 from . import urls
-from .render import Inline, block_html, clause_label
+from .render import Inline, block_html
 
 
 def _library(env) -> Library:
@@ -77,5 +77,3 @@ def define_env(env) -> None:
                         f"{escape(p.council.name or p.title)}</a> ({escape(urls.in_force(p).label)})</li>"
                         for p in _library(env).protocols)
         return f'<ul class="hb-council-links">{items}</ul>'
-
-    env.macro(clause_label)

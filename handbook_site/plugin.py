@@ -79,12 +79,7 @@ class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
         return files
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
-        html = fragments.restore(html, self.stashed.get(page.file.src_uri, []))
-        if page.meta.get("handbook_duplicate_of") or page.meta.get("handbook_search") == "exclude":
-            # Text shown better elsewhere (the current version's point-in-time URL repeats the
-            # council page; a redline repeats both versions): keep it out of search results.
-            return f'<div data-pagefind-ignore="all">{html}</div>'
-        return html
+        return fragments.restore(html, self.stashed.get(page.file.src_uri, []))
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.protocols_dir))

@@ -189,3 +189,11 @@ def test_a_protocol_read_once_opens_offline(browser, site_url):
     finally:
         context.set_offline(False)
         context.close()
+
+
+def test_light_dark_toggle_switches_the_scheme(page, site_url):
+    page.goto(site_url + "councils/sedgemoor/")
+    before = page.evaluate("document.body.dataset.mdColorScheme")
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    after = page.evaluate("document.body.dataset.mdColorScheme")
+    assert {before, after} == {"default", "slate"}

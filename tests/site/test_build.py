@@ -133,3 +133,13 @@ def test_mkdocs_serve_rebuilds_when_a_protocol_file_changes(tmp_path):
         server.terminate()
         server.wait(timeout=30)
         server.stderr.close()
+
+
+def test_first_use_of_a_role_in_a_clause_links_to_its_glossary_entry(built_site):
+    html = (built_site / "councils" / "sedgemoor" / "index.html").read_text()
+    clause = html[html.index('data-clause="c8-4"'):]
+    clause = clause[: clause.index('data-clause="c8-5"')]
+    assert clause.count('href="../../glossary/#monitoring-officer"') == 1
+    glossary = (built_site / "glossary" / "index.html").read_text()
+    assert 'id="monitoring-officer"' in glossary
+

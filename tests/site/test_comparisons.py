@@ -34,8 +34,8 @@ def redline(library, council_id):
 def test_redline_of_the_2017_introduction_shows_word_insertions_and_deletions(library):
     markdown = redline(library, "borough-mo-review-2017")
     assert markdown.startswith("---\nhandbook_kind: redline\n")
-    assert '<ins class="hb-ins"><span class="hb-sr-only">[inserted: </span>' in markdown
-    assert '<del class="hb-del"><span class="hb-sr-only">[deleted: </span>' in markdown
+    assert '<ins class="hb-ins"><span class="hb-sr-only" data-pagefind-ignore>[inserted: </span>' in markdown
+    assert '<del class="hb-del"><span class="hb-sr-only" data-pagefind-ignore>[deleted: </span>' in markdown
     assert "(a) (was unnumbered): changed" in markdown
     assert "1 changed, 2 added, 0 removed, 0 unchanged." in markdown
     # The Monitoring Officer's report that proposed it, with its own ids so none clash.
