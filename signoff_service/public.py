@@ -1,7 +1,7 @@
-"""Public pages: the landing page the handbook's "Sign this protocol" button opens, and /healthz."""
+"""Public pages: the landing page the handbook's "Sign this protocol" button opens, /healthz and the icon."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template, send_from_directory
 
 from handbook import content_hash
 
@@ -13,6 +13,13 @@ bp = Blueprint("public", __name__)
 @bp.get("/healthz")
 def healthz():
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico on pages without <link rel="icon"> (CSV downloads, JSON errors);
+    # answering with the same icon keeps their consoles free of 404s.
+    return send_from_directory(current_app.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400)
 
 
 @bp.get("/")

@@ -117,3 +117,17 @@ def test_public_landing_page_and_health(client):
     assert client.get("/protocols/south-ribble/no-such-version/").status_code == 404
     health = client.get("/healthz")
     assert health.status_code == 200 and health.text == "ok"
+
+
+def test_every_page_names_an_icon_that_is_served(client, runner, people_csv):
+    import re
+    path = links(runner, open_round(runner, people_csv, "south-ribble"))["jane@example.org"]
+    for page in ("/", path, "/admin/login", "/sign/not-a-token"):
+        icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', client.get(page).text)
+        assert icon, page
+        served = client.get(icon.group(1))
+        assert served.status_code == 200 and served.mimetype == "image/svg+xml" and b"<svg" in served.data
+        served.close()
+    fallback = client.get("/favicon.ico")  # asked for by browsers showing a CSV download or JSON error
+    assert fallback.status_code == 200 and fallback.mimetype == "image/svg+xml"
+    fallback.close()
