@@ -247,3 +247,82 @@ def test_errors_are_json_for_json_clients(client):
     missing = client.get("/receipts/nope", headers={"Accept": "application/json"})
     assert missing.status_code == 404 and "no receipt" in missing.json["message"]
     assert "<h1>" in client.get("/receipts/nope").text
+
+
+def test_every_post_route_refuses_a_missing_csrf_token_even_when_logged_in(app, client, runner, people_csv, auth):
+    from signoff_service import db, rounds
+    round_id = open_round(runner, people_csv, "south-ribble")
+    sign_path = links(runner, round_id)["jane@example.org"]
+    with app.app_context(), db.reading() as conn:
+        _, people = rounds.people_in_round(conn, rounds.get_round(conn, round_id))
+    values = {"round_id": round_id, "person_id": people[0].id, "token": sign_path.rsplit("/", 1)[1]}
+    auth.login()
+    client.get(sign_path)  # the session has a CSRF token; the requests below just do not send it
+    with app.app_context(), db.reading() as conn:
+        entries_before = ledger_count(conn)
+    posted = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        path = rule.rule
+        for name in rule.arguments:
+            path = path.replace(f"<{name}>", values[name])
+        response = client.post(path, data={"agree": "yes", "full_name": "Jane Smith", "kind": "link",
+                                           "name": "X", "email": "x@example.org", "role": "member",
+                                           "version": "south-ribble/2018-01", "people": PEOPLE_ROW})
+        assert response.status_code == 400 and "security token" in response.text, rule.rule
+        posted.append(rule.endpoint)
+    assert {"sign.submit", "auth.login", "auth.logout", "admin.new_round", "admin.add_person", "admin.send",
+            "admin.remove_person", "admin.reissue_link"} <= set(posted)
+    with app.app_context(), db.reading() as conn:
+        assert ledger_count(conn) == entries_before  # nothing was done
+    assert client.get("/admin/").status_code == 200  # and the logout was refused too
+
+
+PEOPLE_ROW = "name,email,role\nX,x@example.org,member\n"
+
+
+def ledger_count(conn) -> int:
+    from sqlalchemy import func, select
+    from signoff_service import db
+    return conn.execute(select(func.count()).select_from(db.ledger)).scalar_one()
+
+
+def test_every_post_form_in_the_templates_carries_the_csrf_token():
+    forms = 0
+    for template in TEMPLATES.rglob("*.html"):
+        for form in re.findall(r"<form\b[^>]*>.*?</form>", template.read_text(), re.S):
+            if re.search(r'method="post"', form.split(">", 1)[0], re.I):
+                forms += 1
+                assert '<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">' in form, (template, form[:80])
+    assert forms >= 8
+
+
+def test_forged_or_altered_verification_links_are_not_confirmed(client, runner, people_csv):
+    receipt_path = sign(client, links(runner, open_round(runner, people_csv, "south-ribble"))["jane@example.org"],
+                        "Jane Smith").headers["Location"]
+    verify_path = "/" + re.search(r'href="http://signoff\.test/(verify/[^"]+)"', client.get(receipt_path).text).group(1)
+    assert client.get(verify_path).status_code == 200
+    for bad in (tampered(verify_path), "/verify/not-a-token"):
+        response = client.get(bad)
+        assert response.status_code == 400 and "not genuine" in response.text and "is genuine" not in response.text
+    # A signing link (other salt) is no verification link either.
+    sign_link = links(runner, open_round(runner, people_csv, "south-ribble"))["bob@example.org"]
+    assert client.get("/verify/" + sign_link.rsplit("/", 1)[1]).status_code == 400
+
+
+def test_link_lifetime_follows_the_setting(monkeypatch, make_app, people_csv):
+    import time
+    from itsdangerous import timed
+    app = make_app(LINK_MAX_AGE_DAYS=7)
+    runner = app.test_cli_runner()
+    round_id = open_round(runner, people_csv, "south-ribble")
+    for age_days, status in ((6, 200), (8, 410)):
+        monkeypatch.setattr(timed.TimestampSigner, "get_timestamp", lambda self: int(time.time() - age_days * 86400))
+        path = links(runner, round_id)["jane@example.org"]
+        monkeypatch.undo()
+        assert app.test_client().get(path).status_code == status, age_days
+    monkeypatch.setattr(timed.TimestampSigner, "get_timestamp", lambda self: int(time.time() - 29 * 86400))
+    path = links(runner, round_id)["bob@example.org"]
+    monkeypatch.undo()
+    assert make_app().test_client().get(path).status_code == 200  # the default is 30 days
