@@ -80,3 +80,24 @@ def test_deleted_newest_entry_is_found(app, runner, signed_round):
     with app.app_context(), db.transaction() as conn:
         conn.execute(delete(db.ledger).where(db.ledger.c.seq == 7))
     assert "entries after 6 are missing (deleted)" in broken(runner)
+
+
+def test_removing_a_person_and_reissuing_a_link_are_chained(app, client, runner, auth, signed_round):
+    from signoff_service import rounds
+    with app.app_context(), db.reading() as conn:
+        _, people = rounds.people_in_round(conn, rounds.get_round(conn, signed_round))
+    ids = {p.email: p.id for p in people}
+    auth.login()
+    url = f"/admin/rounds/{signed_round}/people"
+    token = auth.csrf(f"/admin/rounds/{signed_round}")
+    client.post(f"{url}/{ids['bob@example.org']}/reissue", data={"csrf_token": token})
+    client.post(f"{url}/{ids['ann@example.org']}/remove", data={"csrf_token": token})
+    with app.app_context(), db.reading() as conn:
+        signed = conn.execute(select(db.ledger.c.seq).where(db.ledger.c.event == "signed")).scalar_one()
+        rows = list(conn.execute(select(db.ledger).where(db.ledger.c.seq > signed).order_by(db.ledger.c.seq)))
+    assert [(r.event, r.person_id, r.actor) for r in rows if r.event != "admin signed in"] == [
+        ("link reissued", ids["bob@example.org"], "hr@example.org"),
+        ("person removed", ids["ann@example.org"], "hr@example.org")]
+    assert json.loads(rows[-1].details)["email"] == "ann@example.org"
+    result = runner.invoke(args=["verify-ledger"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"ledger OK: {rows[-1].seq} entries"
