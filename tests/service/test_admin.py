@@ -174,3 +174,36 @@ def test_oversize_csv_upload_gets_413_and_opens_nothing(make_app):
         "people_csv": (io.BytesIO(("name,email,role\n" + rows).encode()), "big.csv")})
     assert response.status_code == 413
     assert "No rounds yet" in client.get("/admin/").text
+
+
+def test_people_csv_with_wrong_columns_names_them_and_opens_nothing(client, auth, runner, tmp_path):
+    auth.login()
+    wrong = "full name,email,role,grade\nA,a@example.org,member,5\n"
+    response = open_by_form(client, auth, people=wrong)
+    assert response.status_code == 400
+    assert "row 1, column name: is missing from the header" in response.text
+    assert "row 1, column full name: is not a known column" in response.text
+    assert "row 1, column grade: is not a known column" in response.text
+    short_row = open_by_form(client, auth, people="name,email,role\nA,a@example.org\n")
+    assert short_row.status_code == 400 and "row 2: has 2 cells; the header has 3" in short_row.text
+    path = tmp_path / "wrong.csv"
+    path.write_text(wrong)
+    cli = runner.invoke(args=["open-round", "south-ribble", "--people", str(path)])
+    assert cli.exit_code == 1 and f"{path}: row 1, column name: is missing from the header" in cli.output
+    assert cli.stdout == ""  # no round id: nothing was opened
+    assert "No rounds yet" in client.get("/admin/").text
+
+
+def test_passwords_are_stored_as_scrypt_hashes_by_default(tmp_path):
+    from signoff_service import create_app, db
+    from sqlalchemy import select
+    app = create_app({"ENV": "testing", "SECRET_KEY": "s", "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}"})
+    password = "a long enough password"
+    # Omitting --password prompts twice (hidden), keeping it out of shell history.
+    result = app.test_cli_runner().invoke(args=["create-admin", "Prompted@Example.org"], input=f"{password}\n{password}\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context(), db.reading() as conn:
+        stored = conn.execute(select(db.admins.c.email, db.admins.c.password_hash)).one()
+    app.extensions["signoff.engine"].dispose()
+    assert stored.email == "prompted@example.org"
+    assert stored.password_hash.startswith("scrypt:") and password not in stored.password_hash
