@@ -134,3 +134,17 @@ def test_sqlite_writers_queue_on_a_file_lock(app, database_url):
                 held = True
         assert held
         fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # and it is free again after the commit
+
+
+def test_default_database_is_sqlite_under_the_instance_folder(monkeypatch, tmp_path):
+    import flask
+    from signoff_service import create_app
+    instance = tmp_path / "instance"
+    monkeypatch.setattr(flask.Flask, "auto_find_instance_path", lambda self: str(instance))
+    monkeypatch.delenv("SIGNOFF_DATABASE_URL", raising=False)
+    app = create_app({"ENV": "testing", "SECRET_KEY": "s"})
+    assert app.config["DATABASE_URL"] == f"sqlite:///{instance / 'signoff.sqlite3'}"
+    assert (instance / "signoff.sqlite3").exists()
+    with app.app_context(), db.reading() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    app.extensions["signoff.engine"].dispose()

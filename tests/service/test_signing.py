@@ -131,3 +131,19 @@ def test_every_page_names_an_icon_that_is_served(client, runner, people_csv):
     fallback = client.get("/favicon.ico")  # asked for by browsers showing a CSV download or JSON error
     assert fallback.status_code == 200 and fallback.mimetype == "image/svg+xml"
     fallback.close()
+
+
+def test_the_date_is_the_servers_and_a_posted_date_is_ignored(app, client, runner, people_csv):
+    from datetime import datetime, timedelta, timezone
+    path = links(runner, open_round(runner, people_csv, "south-ribble"))["jane@example.org"]
+    assert 'name="date"' not in client.get(path).text and 'type="date"' not in client.get(path).text
+    before = datetime.now(timezone.utc)
+    response = sign(client, path, "Jane Smith", date="2001-01-01", signed_at="2001-01-01T00:00:00Z")
+    receipt = client.get(response.headers["Location"]).text
+    from signoff_service import db
+    from sqlalchemy import select
+    with app.app_context(), db.reading() as conn:
+        signed_at = conn.execute(select(db.signatures.c.signed_at)).scalar_one()
+    when = datetime.strptime(signed_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    assert before - timedelta(seconds=1) <= when <= datetime.now(timezone.utc)
+    assert "2001" not in receipt and f"{signed_at[:10]} {signed_at[11:19]} UTC" in receipt
