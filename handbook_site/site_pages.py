@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterator
 
+from handbook import coverage
 from handbook.model import Library
 
 from . import urls
@@ -25,8 +26,9 @@ def generated_pages(library: Library, signoff_url: str, today: date) -> Iterator
         for old, new in consecutive_pairs(protocol):
             path = urls.changes_path(protocol, old, new)
             yield path, changes_markdown(protocol, old, new, path, topics, library.glossary)
-    yield urls.topic_list_path(), topic_list_markdown(library)
-    for topic in library.topics:
-        yield urls.topic_path(topic.id), topic_markdown(library, topic, urls.topic_path(topic.id))
-    yield urls.compare_path(), compare_markdown(library)
+    rows = coverage(library)  # which clauses address each topic: once, for every page that shows it
+    yield urls.topic_list_path(), topic_list_markdown(library, rows=rows)
+    for row in rows:
+        yield urls.topic_path(row.topic.id), topic_markdown(library, row.topic, urls.topic_path(row.topic.id), row)
+    yield urls.compare_path(), compare_markdown(library, rows=rows)
     yield urls.glossary_path(), glossary_markdown(library)

@@ -8,7 +8,7 @@ from html import escape
 
 from handbook import coverage, question_table
 from handbook.citation import citation, clause_reference
-from handbook.compare import clauses_on
+from handbook.compare import CoverageRow, clauses_on
 from handbook.model import Answer, Clause, Library, Protocol, Topic
 
 from . import urls
@@ -32,11 +32,13 @@ def scroll_table(table: str, label: str) -> str:
     return f'<div class="hb-table-wrap" role="region" aria-label="{escape(label)}" tabindex="0">{table}</div>'
 
 
-def topic_list_markdown(library: Library, page_path: str = urls.topic_list_path()) -> str:
+def topic_list_markdown(library: Library, page_path: str = urls.topic_list_path(),
+                        rows: tuple[CoverageRow, ...] | None = None) -> str:
     link = urls.Linker(page_path)
     items = []
-    for topic in library.topics:
-        councils = sum(1 for p in library.protocols if clauses_on(p, topic.id))
+    for row in rows or coverage(library):
+        topic = row.topic
+        councils = sum(1 for _, clauses in row.cells if clauses)
         items.append(f'<dt><a href="{link.to(urls.topic_path(topic.id))}">{escape(topic.title)}</a></dt>'
                      f"<dd>{escape(topic.definition)} <em>Addressed by {councils} of {len(library.protocols)} "
                      f"protocols.</em></dd>")
@@ -46,8 +48,10 @@ def topic_list_markdown(library: Library, page_path: str = urls.topic_list_path(
                       f'<dl class="hb-topics">{"".join(items)}</dl>', ""])
 
 
-def topic_markdown(library: Library, topic: Topic, page_path: str) -> str:
+def topic_markdown(library: Library, topic: Topic, page_path: str, row: CoverageRow | None = None) -> str:
+    """A topic's page; `row` is its row of handbook.coverage (computed here if not given)."""
     link = urls.Linker(page_path)
+    cells = row.cells if row else tuple((p, clauses_on(p, topic.id)) for p in library.protocols)
     # No table of contents: the width goes to the councils' columns.
     out = [front_matter("topic", handbook_topic=topic.id, hide="[toc]"), f"# {md_text(topic.title)}", "",
            f'<p class="hb-definition">{escape(topic.definition)}</p>', ""]
@@ -55,8 +59,7 @@ def topic_markdown(library: Library, topic: Topic, page_path: str) -> str:
         out += [f'<p>How the councils answer {len(topic.questions)} questions on this topic: '
                 f'<a href="{link.to(urls.compare_path(), topic.id)}">compare {escape(topic.title.lower())}</a>.</p>', ""]
     columns = []
-    for protocol in library.protocols:
-        clauses = clauses_on(protocol, topic.id)
+    for protocol, clauses in cells:
         version = protocol.current
         body = []
         for clause in clauses:
@@ -95,12 +98,13 @@ def answer_html(link: urls.Linker, protocol: Protocol, answer: Answer) -> str:
     return f'{escape(answer.text)}<span class="hb-answer__cites"> ({cited})</span>' if cited else escape(answer.text)
 
 
-def compare_markdown(library: Library, page_path: str = urls.compare_path()) -> str:
+def compare_markdown(library: Library, page_path: str = urls.compare_path(),
+                     rows: tuple[CoverageRow, ...] | None = None) -> str:
     link = urls.Linker(page_path)
     heads = "".join(f'<th scope="col"><a href="{link.to(urls.council_path(p))}">{escape(council_name(p))}</a></th>'
                     for p in library.protocols)
     rows = []
-    for row in coverage(library):
+    for row in rows or coverage(library):
         cells = "".join(
             "<td>" + (", ".join(f'<a href="{clause_href(link, p, c)}" title="{escape(citation(p, p.current, c))}">'
                                 f"{escape(clause_label(c))}</a>" for c in clauses) or NOT_ADDRESSED) + "</td>"

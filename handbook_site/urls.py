@@ -78,11 +78,15 @@ class Linker:
 
     def __init__(self, page_path: str):
         self.page_url = url_of(page_path)
+        self._hrefs: dict[str, str] = {}  # a page links to the same few pages many times
 
     def to(self, path: str, fragment: str | None = None) -> str:
-        href = get_relative_url(url_of(path) or ".", self.page_url or ".")
-        if href in ("", "."):
-            href = "./"
-        elif not href.endswith("/"):
-            href += "/"
+        href = self._hrefs.get(path)
+        if href is None:
+            href = get_relative_url(url_of(path) or ".", self.page_url or ".")
+            if href in ("", "."):
+                href = "./"
+            elif not href.endswith("/"):
+                href += "/"
+            self._hrefs[path] = href
         return f"{href}#{fragment}" if fragment else href
