@@ -145,7 +145,18 @@ def signature_in_last_section(version: ProtocolVersion) -> bool:
     return bool(version.signature and version.sections and not version.sections[-1].items)
 
 
-def signature_markdown(protocol: Protocol, version: ProtocolVersion, signoff_url: str) -> str:
+def sign_action_html(protocol: Protocol, version: ProtocolVersion, signoff_url: str, link: urls.Linker) -> str:
+    """The "Sign this protocol" button (to the sign-off service, for this council and version);
+    only the version in force is offered for signing."""
+    if urls.version_status(protocol, version) == urls.CURRENT:
+        return (f'<p class="hb-sign"><a class="md-button md-button--primary" '
+                f'href="{escape(sign_url(signoff_url, protocol, version))}">Sign this protocol</a></p>')
+    current = urls.in_force(protocol)
+    return (f'<p class="hb-sign-note">Only the version in force can be signed: '
+            f'<a href="{link.to(urls.council_path(protocol))}">{escape(current.label)}</a>.</p>')
+
+
+def signature_markdown(protocol: Protocol, version: ProtocolVersion, signoff_url: str, link: urls.Linker) -> str:
     signature = version.signature
     in_section = signature_in_last_section(version)
     parts = [] if in_section else ["## Signature block {#signature}", ""]
@@ -161,11 +172,7 @@ def signature_markdown(protocol: Protocol, version: ProtocolVersion, signoff_url
         html.append("<p>This protocol prints no signature block; the sign-off service records an "
                     "acknowledgement that you have read this version.</p>")
     html.append("</div>")
-    if urls.version_status(protocol, version) == urls.CURRENT:
-        html.append(f'<p class="hb-sign"><a class="md-button md-button--primary" '
-                    f'href="{escape(sign_url(signoff_url, protocol, version))}">Sign this protocol</a></p>')
-    else:
-        html.append("<p>Only the version in force can be signed.</p>")
+    html.append(sign_action_html(protocol, version, signoff_url, link))
     parts += ["".join(html), ""]
     return "\n".join(parts)
 
@@ -197,14 +204,13 @@ def protocol_markdown(library: Library, protocol: Protocol, version: ProtocolVer
         out += ["".join(notes), ""]
     out += ["## Document control {#document-control}", "", document_control_html(protocol, version, today), "",
             versions_html(protocol, version, link), ""]
-    if version.signature is None and status == urls.CURRENT:
-        out += [f'<p class="hb-sign"><a class="md-button" href="{escape(sign_url(signoff_url, protocol, version))}">'
-                "Sign this protocol</a></p>", ""]
+    if version.signature is None:
+        out += [sign_action_html(protocol, version, signoff_url, link), ""]
     out += ["## Contents {#contents}", "", contents_html(version), ""]
     for section in version.sections:
         out.append(section_markdown(section, ctx))
     if version.signature is not None:
-        out.append(signature_markdown(protocol, version, signoff_url))
+        out.append(signature_markdown(protocol, version, signoff_url, link))
     transcription = protocol.editorial_notes + version.editorial_notes
     if transcription:
         out += ["## Transcription notes {#transcription-notes}", "",

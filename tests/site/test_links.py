@@ -1,6 +1,10 @@
 """No broken internal links in the built site: every href/src resolves, every #fragment exists."""
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
+import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
@@ -34,6 +38,10 @@ def target_file(site: Path, url_path: str) -> Path:
 
 
 def test_no_broken_internal_links(built_site):
+    check_links(built_site)
+
+
+def check_links(built_site: Path) -> None:
     pages = {p: parse(p) for p in built_site.rglob("*.html")}
     assert len(pages) > 10
     broken = []
@@ -52,5 +60,23 @@ def test_no_broken_internal_links(built_site):
                 if unquote(url.fragment) not in ids:
                     broken.append(f"{page.relative_to(built_site)}: {link} (no #{url.fragment})")
     assert broken == []
+
+
+
+
+@contextlib.contextmanager
+def serve_directory(directory: Path):
+    """A built site served over HTTP on a free port, for the length of a with-block: its root URL."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=directory))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 

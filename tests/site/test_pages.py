@@ -201,3 +201,11 @@ def test_council_list_names_every_council_with_its_version_in_force(library):
     for protocol in library.protocols:
         assert f'href="{protocol.id}/"' in markdown
         assert urls.in_force(protocol).label in markdown
+
+
+def test_a_protocol_without_a_signature_block_can_still_be_signed(library):
+    markdown = page_for(library, "sedgemoor")
+    assert library.protocol("sedgemoor").current.signature is None
+    assert f'href="{SIGNOFF}/protocols/sedgemoor/v2/">Sign this protocol</a>' in markdown
+    proposed = page_for(library, "borough-mo-review-2017", "proposed-2017-10")
+    assert 'Only the version in force can be signed: <a href="../">Before the October 2017 review</a>.' in proposed

@@ -1,0 +1,65 @@
+"""The handbook built from a fixture library: the real protocols plus one more council file
+(tests/fixtures/valid/two-versions.yaml, a protocol with a superseded version). Adding a council
+is adding a file: its pages, its redline and its comparison column appear with no code change."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT, axe_violations
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("fixture-handbook")
+    shutil.copytree(ROOT / "protocols", root / "protocols")
+    shutil.copy(FIXTURES / "valid" / "two-versions.yaml", root / "protocols" / "testshire.yaml")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
+                             str(ROOT / "mkdocs.yml"), "--site-dir", str(root / "site")], cwd=ROOT,
+                            capture_output=True, text=True,
+                            env={**os.environ, "HANDBOOK_PROTOCOLS": str(root / "protocols"), "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+def test_a_new_council_file_gets_its_pages_redline_and_column(fixture_site):
+    council = fixture_site / "councils" / "testshire"
+    assert (council / "index.html").exists() and (council / "v1" / "index.html").exists()
+    redline = (council / "changes" / "v1-to-v2" / "index.html").read_text()
+    assert "<del" in redline and "<ins" in redline
+    compare = (fixture_site / "compare" / "index.html").read_text()
+    assert 'href="../councils/testshire/">Testshire DC</a></th>' in compare
+    assert "Testshire District Council" in (fixture_site / "councils" / "index.html").read_text()
+
+
+def test_superseded_version_page_is_marked_and_points_to_the_current_one(fixture_site):
+    html = (fixture_site / "councils" / "testshire" / "v1" / "index.html").read_text()
+    assert "Superseded version" in html and "This version is superseded" in html
+    assert 'href="../">Version 2</a>' in html
+    assert "Only the version in force can be signed" in html and "Sign this protocol</a>" not in html
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_superseded_version_page_is_axe_clean(browser, fixture_site, scheme):
+    from tests.site.test_links import serve_directory
+
+    with serve_directory(fixture_site) as url:
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        try:
+            page.goto(url + "councils/testshire/v1/")
+            assert page.locator(".hb-banner--superseded").is_visible()
+            assert axe_violations(page) == []
+        finally:
+            context.close()
+
+
+def test_fixture_site_has_no_broken_links(fixture_site):
+    from tests.site.test_links import check_links
+
+    check_links(fixture_site)
