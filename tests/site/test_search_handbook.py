@@ -3,14 +3,16 @@ clause-level results for the seed protocols, landing on the clause, earlier vers
 default, and the whole page axe-clean with the results open."""
 from __future__ import annotations
 
+import gzip
+import json
 from urllib.parse import urlparse
 
 import pytest
 
 from handbook.diff import diff_versions
+from handbook_site import urls
 from tests.conftest import axe_violations
 
-pytestmark = pytest.mark.browser
 
 
 def search(page, query: str) -> list[str]:
@@ -25,6 +27,7 @@ def clause_links(hrefs: list[str]) -> set[tuple[str, str]]:
     return {(urlparse(h).path, urlparse(h).fragment) for h in hrefs}
 
 
+@pytest.mark.browser
 def test_roving_commission_lists_both_clauses_and_opens_one(page, site_url):
     page.goto(site_url)
     hrefs = search(page, "roving commission")
@@ -37,11 +40,13 @@ def test_roving_commission_lists_both_clauses_and_opens_one(page, site_url):
     assert "6.3" in page.inner_text("[id='c6-3']")
 
 
+@pytest.mark.browser
 def test_clause_number_finds_the_clause(page, site_url):
     page.goto(site_url)
     assert ("/councils/sedgemoor/", "c8-3") in clause_links(search(page, "8.3"))
 
 
+@pytest.mark.browser
 def test_topic_name_finds_the_topic_page_and_its_clauses(page, site_url, library):
     sedgemoor = library.protocol("sedgemoor").current
     topic = library.topic(sedgemoor.clause("c8-3").topics[0])
@@ -52,6 +57,7 @@ def test_topic_name_finds_the_topic_page_and_its_clauses(page, site_url, library
     assert any(path == "/councils/sedgemoor/" and anchor in tagged for path, anchor in links)
 
 
+@pytest.mark.browser
 def test_result_text_is_the_clause_not_its_buttons(page, site_url):
     page.goto(site_url)
     search(page, "roving commission")
@@ -73,6 +79,7 @@ def proposed_only_words(library) -> tuple[str, str]:
     pytest.skip("no proposed version in the library")
 
 
+@pytest.mark.browser
 def test_proposed_wording_only_when_asked_for(page, site_url, library):
     version_id, words = proposed_only_words(library)
     page.goto(site_url)
@@ -82,6 +89,7 @@ def test_proposed_wording_only_when_asked_for(page, site_url, library):
     assert "proposed version" in page.locator(f".hb-search__result[href*='/{version_id}/']").first.inner_text()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_page_with_results_open_is_axe_clean(browser, site_url, scheme):
     context = browser.new_context(color_scheme=scheme)
@@ -96,6 +104,7 @@ def test_page_with_results_open_is_axe_clean(browser, site_url, scheme):
         context.close()
 
 
+@pytest.mark.browser
 def test_keyboard_only_search_lands_on_the_clause(page, site_url):
     page.goto(site_url + "topics/")
     page.keyboard.press("/")
@@ -113,3 +122,33 @@ def test_keyboard_only_search_lands_on_the_clause(page, site_url):
     page.wait_for_url(target)
     fragment = urlparse(target).fragment
     page.wait_for_function(f"document.getElementById('{fragment}').getBoundingClientRect().top < innerHeight")
+
+
+def indexed_pages(site) -> dict[str, dict]:
+    """Pagefind's stored fragments (one per indexed page), by page URL."""
+    pages = {}
+    for path in (site / "pagefind" / "fragment").iterdir():
+        raw = gzip.decompress(path.read_bytes()).decode("utf-8")
+        fragment = json.loads(raw[raw.index("{"):])
+        pages[fragment["url"]] = fragment
+    return pages
+
+
+def test_every_clause_in_force_is_a_search_target(built_site, library):
+    pages = indexed_pages(built_site)
+    for protocol in library.protocols:
+        url = "/" + urls.url_of(urls.council_path(protocol))
+        anchors = {a["id"] for a in pages[url]["anchors"]}
+        missing = [c.id for c in urls.in_force(protocol).clauses() if c.id not in anchors]
+        assert not missing, f"{url}: clauses with no search anchor: {missing}"
+        assert pages[url]["filters"]["version"] == ["current"]
+
+
+def test_earlier_versions_are_indexed_as_earlier(built_site, library):
+    pages = indexed_pages(built_site)
+    for protocol in library.protocols:
+        for version in protocol.versions:
+            if urls.version_status(protocol, version) == urls.CURRENT:
+                continue
+            url = "/" + urls.url_of(urls.version_path(protocol, version))
+            assert pages[url]["filters"]["version"] == ["earlier"], url
