@@ -52,6 +52,7 @@ from servers import BIN, Gunicorn  # noqa: E402  (the one gunicorn launcher, sha
 
 sys.path.insert(0, str(BENCH))
 import bare_app  # noqa: E402
+import request_cpu  # noqa: E402
 import signer_driver  # noqa: E402
 from signer_driver import Job, percentile  # noqa: E402
 
@@ -221,7 +222,7 @@ def batches(items: list, count: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def measure(args, work: Path) -> dict[str, Figures]:
+def measure(args, work: Path) -> tuple[dict[str, Figures], request_cpu.Seeded]:
     """Both servers up at once; every measurement is made in --rounds passes, interleaved, so a
     neighbour's load on the machine falls on the service and its ceiling alike."""
     bare = bare_server(args, work)
@@ -279,7 +280,11 @@ def measure(args, work: Path) -> dict[str, Figures]:
     if signed != receipts:
         figures["sign"].passes[-1].bad += abs(signed - receipts)
         figures["sign"].passes[-1].detail += f" register shows {signed} signed for {receipts} receipts"
-    return figures
+    spare = min(401, len(links) - 1 - args.signatures)  # never opened: for request_cpu's first opens
+    config = {"ENV": env["SIGNOFF_ENV"], "SECRET_KEY": env["SIGNOFF_SECRET_KEY"],
+              "DATABASE_URL": env["SIGNOFF_DATABASE_URL"], "BASE_URL": env["SIGNOFF_BASE_URL"]}
+    return figures, request_cpu.Seeded(config, round_id, links[args.signatures:args.signatures + spare],
+                                       viewer_path, admin_email, admin_password)
 
 
 def ratio(name: str, part: Figures, whole: Figures, target: float | None = None, extra_ok: bool = True,
@@ -313,10 +318,13 @@ def main() -> None:
         print(f"gunicorn --workers {args.workers} (sync); {args.signers} concurrent signers / wrk connections; "
               f"{args.people} people, {args.signatures} of them sign; {args.rounds} interleaved passes; "
               f"{os.cpu_count()} CPUs; work dir {work}", flush=True)
-        figures = measure(args, work)
+        figures, seeded = measure(args, work)
+        cpu = request_cpu.measure(seeded, str(work / "bare.sqlite3"))
         print()
+        print("Under load through gunicorn: rate, latency, each pass's rate; "
+              "[CPU ms per request in-process, no HTTP, one at a time]")
         for key in ("const", "insert", "queued", "open", "view", "sign", "dashboard", "round"):
-            print(figures[key].line())
+            print(f"{figures[key].line()}   [{cpu[key]:.2f} ms]")
         print()
         sign, const = figures["sign"], figures["const"]
         ceiling = max(figures["insert"], figures["queued"], key=lambda f: f.rate)  # the higher, stricter one
@@ -328,6 +336,9 @@ def main() -> None:
         print(ratio("signing page (first open) / constant", figures["open"], const))
         print(ratio("HR dashboard / constant", figures["dashboard"], const))
         print(ratio("HR round page / constant", figures["round"], const))
+        print(f"CPU per request, in-process: signing POST {cpu['sign'] / cpu['queued']:.1f}x a flock-queued durable "
+              f"insert, {cpu['sign'] / cpu['insert']:.1f}x a plain one; signing page {cpu['view'] / cpu['const']:.1f}x "
+              "the constant endpoint")
     finally:
         if args.keep:
             print(f"kept {work}")
