@@ -12,7 +12,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from handbook import InvalidLibrary, default_root, load_library
 from handbook.model import Library
@@ -66,12 +66,16 @@ class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
     def on_files(self, files: Files, *, config) -> Files:
         # Loaded on every build, so `mkdocs serve` picks up an edited YAML file.
         self.library = load(self.protocols_dir)
+        in_nav = set(nav_paths(config.nav or []))
         for path, content in generated_pages(self.library, self.config.signoff_url, date.today()):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"handbook-pages: '{path}' is generated from the library; "
                                   f"remove the hand-written file of that name from docs/")
             content, self.stashed[path] = fragments.stash(content)
-            files.append(File.generated(config, path, content=content))
+            # Hundreds of council, version and topic pages are reached from their list pages,
+            # not the nav; saying so keeps the build log free of an "omitted from nav" list.
+            inclusion = InclusionLevel.UNDEFINED if path in in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, path, content=content, inclusion=inclusion))
         for name in STYLESHEETS + SCRIPTS:
             files.append(File.generated(config, f"{ASSET_URL_DIR}/{name}", abs_src_path=str(ASSETS / name)))
         files.append(File.generated(config, SERVICE_WORKER, abs_src_path=str(ASSETS / SERVICE_WORKER)))
@@ -84,6 +88,17 @@ class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.protocols_dir))
         return server
+
+
+def nav_paths(nav) -> list[str]:
+    """Every page path the mkdocs.yml nav names (nav entries are strings, lists or one-key dicts)."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [p for value in nav.values() for p in nav_paths(value)]
+    if isinstance(nav, list):
+        return [p for item in nav for p in nav_paths(item)]
+    return []
 
 
 def offline_manifest(library: Library) -> str:

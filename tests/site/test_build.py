@@ -143,3 +143,10 @@ def test_first_use_of_a_role_in_a_clause_links_to_its_glossary_entry(built_site)
     glossary = (built_site / "glossary" / "index.html").read_text()
     assert 'id="monitoring-officer"' in glossary
 
+
+
+def test_nav_paths_reads_every_shape_of_nav_entry():
+    from handbook_site.plugin import nav_paths
+
+    nav = ["index.md", {"Councils": "councils/index.md"}, {"More": [{"Topics": "topics/index.md"}, "about.md"]}]
+    assert nav_paths(nav) == ["index.md", "councils/index.md", "topics/index.md", "about.md"]
