@@ -101,6 +101,10 @@ def status_banner(protocol: Protocol, version: ProtocolVersion, link: urls.Linke
     elif status == urls.PROPOSED:
         text = (f"This version was proposed ({escape(human_date(version.date) or 'undated')}); "
                 f"the library records no adoption. The version in force is {to_current}.")
+        previous = protocol.previous(version)
+        if previous is not None:
+            why = "What would change, and why" if version.revision else "What would change"
+            text += f' <a href="{link.to(urls.changes_path(protocol, previous, version))}">{why}</a>.'
     else:
         proposals = [v for v in protocol.versions if urls.version_status(protocol, v) == urls.PROPOSED]
         if not proposals:

@@ -5,7 +5,8 @@
   "use strict";
   var script = document.currentScript;
 
-  function announce(message) {
+  // The live region exists (empty) before anything is copied, so screen readers announce the change.
+  function statusRegion() {
     var status = document.getElementById("hb-copy-status");
     if (!status) {
       status = document.createElement("p");
@@ -14,7 +15,11 @@
       status.setAttribute("role", "status");
       document.body.appendChild(status);
     }
-    status.textContent = message;
+    return status;
+  }
+
+  function announce(message) {
+    statusRegion().textContent = message;
   }
 
   function copy(text) {
@@ -26,6 +31,7 @@
 
   function setUpCitations() {
     var buttons = document.querySelectorAll("button.hb-cite[data-citation]");
+    if (buttons.length) statusRegion();
     Array.prototype.forEach.call(buttons, function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {

@@ -95,6 +95,7 @@ def test_proposed_revision_is_not_presented_as_in_force(library):
     assert "A revision of this protocol has been proposed" in council_page
     proposed = page_for(library, "borough-mo-review-2017", "proposed-2017-10")
     assert "Proposed version" in proposed and "Sign this protocol" not in proposed
+    assert '<a href="../changes/before-2017-review-to-proposed-2017-10/">What would change, and why</a>' in proposed
 
 
 def test_superseded_version_banner_links_to_the_current_page(library, tmp_path):
