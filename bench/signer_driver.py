@@ -43,6 +43,7 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
     first_sent: float = float("inf")
     last_answer: float = 0.0
+    cpu_seconds: float = 0.0  # the driver process's own CPU time for the pass
 
 
 def _once(host: str, port: int, mode: str, job: Job) -> tuple[bool, Job | str]:
@@ -96,10 +97,12 @@ def _process(host: str, port: int, mode: str, jobs: list[Job], threads: int, dea
 
     workers = [threading.Thread(target=signer) for _ in range(threads)]
     start.wait()
+    cpu_started = time.process_time()
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
+    outcome.cpu_seconds = time.process_time() - cpu_started
     results.put(outcome)
 
 
@@ -109,6 +112,7 @@ class Run:
     failures: list[str]
     seconds: float
     latencies_ms: list[float]  # sorted
+    driver_cpu_seconds: float  # all driver processes: shows whether the driver could be the bottleneck
 
 
 def drive(host: str, port: int, mode: str, jobs: list[Job], connections: int, processes: int,
@@ -133,7 +137,7 @@ def drive(host: str, port: int, mode: str, jobs: list[Job], connections: int, pr
     first = min(o.first_sent for o in outcomes)
     last = max(o.last_answer for o in outcomes)
     return Run([job for o in outcomes for job in o.ok], [f for o in outcomes for f in o.failures],
-               max(last - first, 1e-9), latencies)
+               max(last - first, 1e-9), latencies, sum(o.cpu_seconds for o in outcomes))
 
 
 def percentile(sorted_values: list[float], q: int) -> float:

@@ -70,6 +70,7 @@ class Pass:
     p99_ms: float
     latencies_ms: list[float] | None = None  # all of them, when the driver keeps them
     detail: str = ""
+    driver_cpu_seconds: float | None = None
 
 
 @dataclass
@@ -140,7 +141,8 @@ def drive(url: str, mode: str, jobs: list[Job], args) -> tuple[Pass, list[Job]]:
     run = signer_driver.drive(address.hostname, address.port, mode, jobs, args.signers, args.driver_processes,
                               args.max_seconds)
     return Pass(len(run.ok), len(run.failures), run.seconds, percentile(run.latencies_ms, 50),
-                percentile(run.latencies_ms, 99), run.latencies_ms, " ".join(run.failures[:3])), run.ok
+                percentile(run.latencies_ms, 99), run.latencies_ms, " ".join(run.failures[:3]),
+                run.driver_cpu_seconds), run.ok
 
 
 # --- the servers ----------------------------------------------------------------------------------
@@ -336,6 +338,11 @@ def main() -> None:
         print(ratio("signing page (first open) / constant", figures["open"], const))
         print(ratio("HR dashboard / constant", figures["dashboard"], const))
         print(ratio("HR round page / constant", figures["round"], const))
+        for key in ("insert", "queued", "open", "sign"):
+            passes = figures[key].passes
+            cpu_s, busy_s = sum(p.driver_cpu_seconds for p in passes), sum(p.seconds for p in passes)
+            print(f"signer driver during '{figures[key].label}': {cpu_s / figures[key].ok * 1000:.2f} ms CPU per "
+                  f"request, {cpu_s / busy_s:.0%} of one CPU")
         print(f"CPU per request, in-process: signing POST {cpu['sign'] / cpu['queued']:.1f}x a flock-queued durable "
               f"insert, {cpu['sign'] / cpu['insert']:.1f}x a plain one; signing page {cpu['view'] / cpu['const']:.1f}x "
               "the constant endpoint")
