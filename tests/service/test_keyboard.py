@@ -195,3 +195,30 @@ def test_signing_and_receipt_pages_reflow_to_a_narrow_screen(service, page, who)
     assert page.evaluate("getComputedStyle(document.querySelector('.verify-link a')).overflowWrap") in (
         "anywhere", "break-word")  # see test_receipt_prints_cleanly
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+@pytest.mark.parametrize("clipboard_api", [True, False], ids=["clipboard-api", "selection-fallback"])
+def test_copy_link_by_keyboard_puts_the_personal_link_on_the_clipboard(service, browser, clipboard_api):
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=service.url)
+    page = context.new_page()
+    try:
+        if not clipboard_api:  # as on a plain-http deployment, where browsers withhold navigator.clipboard
+            page.add_init_script("window.__clipboard = navigator.clipboard;"
+                                 "Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+        keyboard_login(page, service)
+        page.goto(f"{service.url}/admin/rounds/{service.round_id}?status=outstanding")
+        button = page.get_by_role("button", name=re.compile(r"^Copy link for "))
+        assert button.count() >= 1
+        name = button.first.inner_text().removeprefix("Copy link").strip()
+        link = button.first.get_attribute("data-link")
+        payload = lambda path: path.rsplit("/", 1)[1].split(".")[0]  # who it is for (the rest is time and signature)
+        assert payload(urlsplit(link).path) == payload(service.links[name.removeprefix("for ").strip()])
+        assert link not in page.locator("main").inner_text()  # the link itself is never on screen
+        button.first.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.activeElement.textContent.startsWith('Copied')", timeout=5000)
+        reader = "navigator.clipboard" if clipboard_api else "window.__clipboard"
+        assert page.evaluate(f"{reader}.readText()") == link
+    finally:
+        context.close()
