@@ -25,7 +25,8 @@ pytestmark = pytest.mark.browser
 
 ADMIN_EMAIL = "hr-keyboard@example.org"
 ADMIN_PASSWORD = "a long keyboard test password"
-PEOPLE = "name,email,role\nFirst Signer,first@example.org,member\nSecond Signer,second@example.org,officer\n"
+PEOPLE = ("name,email,role\nFirst Signer,first@example.org,member\nSecond Signer,second@example.org,officer\n"
+          "Never Signs,never@example.org,co-opted member\n")  # keeps a Copy link button on the round page
 RECEIPT_URL = re.compile(r"/receipts/[A-Za-z0-9-]+$")
 A4_WIDTH_PX = 794  # 210 mm at 96 px per inch
 
