@@ -32,6 +32,10 @@ SERVICE_WORKER = "sw.js"  # served from the site root, so its scope is the whole
 class HandbookPagesConfig(Config):
     protocols_dir = c.Optional(c.Type(str))  # default: the library's default_root() ($HANDBOOK_PROTOCOLS)
     signoff_url = c.Type(str, default="http://127.0.0.1:5000")
+    # The service worker stores every council's page for offline reading on the first visit, up to
+    # this many councils (5 protocols are about 0.7 MB; 400 would be 30 MB on a first visit, too
+    # much for a tablet on a mobile connection); above it, pages are stored only as they are read.
+    offline_precache_max = c.Type(int, default=40)
 
 
 def load(protocols_dir: Path) -> Library:
@@ -79,7 +83,8 @@ class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
         for name in STYLESHEETS + SCRIPTS:
             files.append(File.generated(config, f"{ASSET_URL_DIR}/{name}", abs_src_path=str(ASSETS / name)))
         files.append(File.generated(config, SERVICE_WORKER, abs_src_path=str(ASSETS / SERVICE_WORKER)))
-        files.append(File.generated(config, "offline-pages.json", content=offline_manifest(self.library)))
+        files.append(File.generated(config, "offline-pages.json",
+                                    content=offline_manifest(self.library, self.config.offline_precache_max)))
         return files
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
@@ -101,10 +106,12 @@ def nav_paths(nav) -> list[str]:
     return []
 
 
-def offline_manifest(library: Library) -> str:
-    """The pages the service worker stores for offline reading as soon as it is installed:
-    every council's page (the version in force), relative to the site root."""
+def offline_manifest(library: Library, precache_max: int) -> str:
+    """The pages the service worker stores for offline reading as soon as it is installed: the
+    council list and every council's page (the version in force), relative to the site root;
+    only the list when there are more than `precache_max` councils."""
     import json
 
-    pages = [urls.url_of(urls.council_list_path())] + [urls.url_of(urls.council_path(p)) for p in library.protocols]
+    councils = [urls.url_of(urls.council_path(p)) for p in library.protocols]
+    pages = [urls.url_of(urls.council_list_path())] + (councils if len(councils) <= precache_max else [])
     return json.dumps({"pages": pages}, indent=1)

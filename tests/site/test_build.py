@@ -150,3 +150,10 @@ def test_nav_paths_reads_every_shape_of_nav_entry():
 
     nav = ["index.md", {"Councils": "councils/index.md"}, {"More": [{"Topics": "topics/index.md"}, "about.md"]}]
     assert nav_paths(nav) == ["index.md", "councils/index.md", "topics/index.md", "about.md"]
+
+
+def test_offline_precache_stops_at_its_limit(library):
+    from handbook_site.plugin import offline_manifest
+
+    assert len(json.loads(offline_manifest(library, 40))["pages"]) == len(library.protocols) + 1
+    assert json.loads(offline_manifest(library, len(library.protocols) - 1))["pages"] == ["councils/"]
