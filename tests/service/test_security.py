@@ -326,3 +326,28 @@ def test_link_lifetime_follows_the_setting(monkeypatch, make_app, people_csv):
     path = links(runner, round_id)["bob@example.org"]
     monkeypatch.undo()
     assert make_app().test_client().get(path).status_code == 200  # the default is 30 days
+
+
+def test_every_hr_page_needs_login_found_from_the_url_map(app, client):
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/admin/") or rule.endpoint == "auth.login" or "GET" not in rule.methods:
+            continue
+        path = rule.rule
+        for name in rule.arguments:
+            path = path.replace(f"<{name}>", "x")
+        response = client.get(path)
+        assert response.status_code == 303 and response.headers["Location"].startswith("/admin/login"), rule.rule
+        checked += 1
+    assert checked >= 6
+
+
+@pytest.mark.parametrize("target,lands", [
+    ("/admin/audit", "/admin/audit"), ("//evil.example/admin/", "/admin/"), ("https://evil.example/", "/admin/"),
+    ("/sign/x", "/admin/"),
+])
+def test_login_returns_only_to_hr_pages_never_another_site(client, auth, target, lands):
+    page = client.get(f"/admin/login?next={target}")
+    response = client.post(f"/admin/login?next={target}", data={
+        "csrf_token": csrf_from(page.text), "email": "hr@example.org", "password": "correct horse battery staple"})
+    assert response.status_code == 303 and response.headers["Location"] == lands
