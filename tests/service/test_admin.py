@@ -207,3 +207,16 @@ def test_passwords_are_stored_as_scrypt_hashes_by_default(tmp_path):
     app.extensions["signoff.engine"].dispose()
     assert stored.email == "prompted@example.org"
     assert stored.password_hash.startswith("scrypt:") and password not in stored.password_hash
+
+
+def test_bad_due_date_or_protocol_is_a_clear_error_and_opens_nothing(client, auth, runner, people_csv):
+    auth.login()
+    response = open_by_form(client, auth, due="31/12/2030")
+    assert response.status_code == 400 and "Due date &#39;31/12/2030&#39; is not a date like 2026-12-31" in response.text
+    unknown = open_by_form(client, auth, version="nowhere/2018-01")
+    assert unknown.status_code == 400 and "Choose a protocol version from the list" in unknown.text
+    for args, message in ((["south-ribble", "--due", "2030-02-30"], "is not a date"),
+                          (["nowhere"], "nowhere"), (["south-ribble", "--version", "1999"], "1999")):
+        result = runner.invoke(args=["open-round", *args, "--people", str(people_csv)])
+        assert result.exit_code == 1 and message in result.output and result.stdout == "", args
+    assert "No rounds yet" in client.get("/admin/").text
