@@ -143,6 +143,15 @@ def test_box_links_to_the_index_relative_to_each_page(search_site):
     assert 'data-bundle="../../pagefind/"' in (search_site / "councils" / "wbc" / "index.html").read_text()
 
 
+def test_search_box_goes_in_the_header_or_else_at_the_top_of_the_body():
+    box = search_plugin.search_box("../pagefind/")
+    material = '<body><header><nav class="md-header__inner md-grid" aria-label="Header"><a>Logo</a></nav></header><nav class="md-nav">x</nav></body>'
+    placed = search_plugin.insert_search_box(material, box)
+    assert placed.index(box) < placed.index("</nav></header>") and placed.index("<a>Logo</a>") < placed.index(box)
+    other = '<html><body class="plain"><main>Text</main></body></html>'
+    assert search_plugin.insert_search_box(other, box) == f'<html><body class="plain">{box}<main>Text</main></body></html>'
+
+
 def test_indexer_failure_is_a_clear_plugin_error(tmp_path, monkeypatch):
     failing = tmp_path / "pagefind"
     failing.write_text("#!/bin/sh\necho 'Error: cannot read site' >&2\nexit 3\n")
