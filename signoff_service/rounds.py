@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Connection, and_, false, func, select, update
+from sqlalchemy import Connection, and_, bindparam, false, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from handbook import content_hash
@@ -88,8 +88,20 @@ def add_people(conn: Connection, round_id: str, people: list[PersonRow], actor: 
     return ids
 
 
+# The signing pages' reads, built once (building a select per request cost more than running it).
+_ROUND_BY_ID = select(db.rounds).where(db.rounds.c.id == bindparam("round_id"))
+_PERSON_BY_ID = select(db.people).where(db.people.c.id == bindparam("person_id"))
+_SIGNATURE_BY_PERSON = select(db.signatures).where(db.signatures.c.person_id == bindparam("person_id"))
+_SIGNATURE_BY_ID = select(db.signatures).where(db.signatures.c.id == bindparam("receipt_id"))
+_OLDER_SIGNATURE = (select(db.signatures).select_from(SIGNED_PEOPLE)
+                    .where(db.people.c.email_key == bindparam("email_key"),
+                           db.signatures.c.council_id == bindparam("council_id"),
+                           db.signatures.c.version_id != bindparam("version_id"))
+                    .order_by(db.signatures.c.signed_at.desc()).limit(1))
+
+
 def get_round(conn: Connection, round_id: str):
-    return conn.execute(select(db.rounds).where(db.rounds.c.id == round_id)).first()
+    return conn.execute(_ROUND_BY_ID, {"round_id": round_id}).first()
 
 
 def round_statements(round_row) -> list[str]:
@@ -97,15 +109,15 @@ def round_statements(round_row) -> list[str]:
 
 
 def get_person(conn: Connection, person_id: str):
-    return conn.execute(select(db.people).where(db.people.c.id == person_id)).first()
+    return conn.execute(_PERSON_BY_ID, {"person_id": person_id}).first()
 
 
 def signature_of(conn: Connection, person_id: str):
-    return conn.execute(select(db.signatures).where(db.signatures.c.person_id == person_id)).first()
+    return conn.execute(_SIGNATURE_BY_PERSON, {"person_id": person_id}).first()
 
 
 def get_signature(conn: Connection, receipt_id: str):
-    return conn.execute(select(db.signatures).where(db.signatures.c.id == receipt_id)).first()
+    return conn.execute(_SIGNATURE_BY_ID, {"receipt_id": receipt_id}).first()
 
 
 def remove_person(conn: Connection, person_id: str, actor: str) -> None:
@@ -172,11 +184,8 @@ def record_signature(conn: Connection, person, round_row, ack: Acknowledgement) 
 
 def older_signature(conn: Connection, person, round_row):
     """This person's (by email) latest signature for another version of the same council's protocol."""
-    query = (select(db.signatures).select_from(SIGNED_PEOPLE)
-             .where(db.people.c.email_key == person.email_key, db.signatures.c.council_id == round_row.council_id,
-                    db.signatures.c.version_id != round_row.version_id)
-             .order_by(db.signatures.c.signed_at.desc()).limit(1))
-    return conn.execute(query).first()
+    return conn.execute(_OLDER_SIGNATURE, {"email_key": person.email_key, "council_id": round_row.council_id,
+                                           "version_id": round_row.version_id}).first()
 
 
 # --- Completion: what HR sees -----------------------------------------------------------------
