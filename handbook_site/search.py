@@ -39,7 +39,7 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_FILES = ("search.js", "search.css")
 ASSET_URL_DIR = "assets/handbook-search"
 
-# Where the search box goes: the end of the header's <nav> (mkdocs-material's `md-header__inner`),
+# Where the search box goes: in the header's <nav> (mkdocs-material's `md-header__inner`),
 # falling back to the start of <body> for any other theme.
 HEADER_NAV = re.compile(r'(<nav class="md-header__inner[^"]*"[^>]*>)(.*?)(</nav>)', re.S)
 BODY_OPEN = re.compile(r"<body[^>]*>")
@@ -118,7 +118,10 @@ def search_box(bundle_url: str) -> str:
 def insert_search_box(output: str, box: str) -> str:
     header = HEADER_NAV.search(output)
     if header:
-        return output[:header.start(3)] + box + output[header.start(3):]
+        # where the built-in search sits: before the repository link if there is one, else last
+        source = header.group(2).find('<div class="md-header__source">')
+        at = header.start(2) + source if source >= 0 else header.start(3)
+        return output[:at] + box + output[at:]
     body = BODY_OPEN.search(output)
     if body is None:
         return output

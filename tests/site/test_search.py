@@ -148,6 +148,9 @@ def test_search_box_goes_in_the_header_or_else_at_the_top_of_the_body():
     material = '<body><header><nav class="md-header__inner md-grid" aria-label="Header"><a>Logo</a></nav></header><nav class="md-nav">x</nav></body>'
     placed = search_plugin.insert_search_box(material, box)
     assert placed.index(box) < placed.index("</nav></header>") and placed.index("<a>Logo</a>") < placed.index(box)
+    with_repo = material.replace("</nav></header>", '<div class="md-header__source">repo</div></nav></header>')
+    placed = search_plugin.insert_search_box(with_repo, box)
+    assert placed.index("<a>Logo</a>") < placed.index(box) < placed.index('<div class="md-header__source">')
     other = '<html><body class="plain"><main>Text</main></body></html>'
     assert search_plugin.insert_search_box(other, box) == f'<html><body class="plain">{box}<main>Text</main></body></html>'
 
