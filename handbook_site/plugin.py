@@ -88,7 +88,8 @@ class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
         return files
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
-        return fragments.restore(html, self.stashed.get(page.file.src_uri, []))
+        # Popped: once back in the page they are not needed, and at 400 councils they are 80 MB.
+        return fragments.restore(html, self.stashed.pop(page.file.src_uri, []))
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.protocols_dir))
