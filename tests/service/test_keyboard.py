@@ -154,6 +154,9 @@ def test_hr_by_keyboard_alone_with_visible_focus(service, page, problems):
     page.wait_for_url(re.compile(r"status=signed"))
     people = page.locator("table.people").inner_text()
     assert "Second Signer" not in people
+    for path in ("/admin/rounds/new", "/admin/audit"):
+        page.goto(service.url + path)
+        assert_focus_always_visible(page)
     assert problems == []
 
 
