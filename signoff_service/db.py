@@ -43,7 +43,9 @@ ledger = Table("ledger", metadata, Column("seq", Integer, primary_key=True, auto
 ledger_head = Table("ledger_head", metadata, Column("id", Integer, primary_key=True, autoincrement=False),
                     Column("seq", Integer), Column("hash", Text))
 
-MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# NNNN_name.sql runs everywhere; NNNN_name.<dialect>.sql only on that database (triggers, which
+# SQLite and PostgreSQL spell differently), with one such file per dialect for the number.
+MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+(?:\.(sqlite|postgresql))?\.sql$")
 PG_MIGRATION_LOCK = 7_311_004  # any constant; identifies this app's migration lock
 
 
@@ -132,18 +134,36 @@ def reading() -> Iterator[Connection]:
         conn.rollback()
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(number, name, sql) for each file in migrations/, in order."""
+def migrations(dialect: str) -> list[tuple[int, str, str]]:
+    """(number, name, sql) for each file in migrations/ that applies to `dialect`, in order."""
     found = []
     for entry in resources.files("signoff_service").joinpath("migrations").iterdir():
         match = MIGRATION_NAME.match(entry.name)
-        if match:
+        if match and match.group(2) in (None, dialect):
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     return sorted(found)
 
 
-def _statements(sql: str) -> list[str]:
+def _statements(sql: str, dialect: str | None = None) -> list[str]:
+    """The statements of a migration file, to run one at a time.
+
+    Portable files split at each semicolon. A SQLite file splits where sqlite3 says a statement
+    is complete (a trigger body has semicolons inside BEGIN ... END); a PostgreSQL file runs as
+    one script (its function bodies are $$-quoted).
+    """
     without_comments = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
+    if dialect == "postgresql":
+        return [without_comments.strip()] if without_comments.strip() else []
+    if dialect == "sqlite":
+        import sqlite3
+
+        statements, current = [], ""
+        for line in without_comments.splitlines(keepends=True):
+            current += line
+            if sqlite3.complete_statement(current):
+                statements.append(current.strip().removesuffix(";").strip())
+                current = ""
+        return statements + ([current.strip()] if current.strip() else [])
     return [s.strip() for s in without_comments.split(";") if s.strip()]
 
 
@@ -155,10 +175,10 @@ def migrate(engine: Engine) -> list[str]:
         conn.execute(text("CREATE TABLE IF NOT EXISTS schema_migrations "
                           "(number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"))
         done = {row[0] for row in conn.execute(text("SELECT number FROM schema_migrations"))}
-        for number, name, sql in migrations():
+        for number, name, sql in migrations(conn.dialect.name):
             if number in done:
                 continue
-            for statement in _statements(sql):
+            for statement in _statements(sql, MIGRATION_NAME.match(name).group(2)):
                 conn.exec_driver_sql(statement)
             conn.execute(text("INSERT INTO schema_migrations (number, name, applied_at) VALUES (:n, :name, :at)"),
                          {"n": number, "name": name, "at": utcnow()})

@@ -4,8 +4,9 @@ Each entry's hash is SHA-256 over its own fields (sequence number included) and 
 entry's hash, so `verify` finds the first entry that was altered (its hash no longer matches),
 inserted (the next entry no longer follows it) or deleted (a gap in the numbers, or the head row
 no longer matching the last entry). Appends lock the single head row, so concurrent writers
-from several processes still build one chain. Anyone able to rewrite the whole table can
-recompute every hash; `verify-ledger` prints nothing secret, so HR can note the count as an anchor.
+from several processes still build one chain. The database refuses UPDATE and DELETE on the
+table (triggers, migration 0002); anyone able to drop those and rewrite the whole table can
+recompute every hash, so `verify-ledger` prints nothing secret and HR can note the count as an anchor.
 """
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
 """Storage: migrations are idempotent and match the tables the code uses; concurrent writers keep one chain."""
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from sqlalchemy import inspect, select
 
 from signoff_service import db, ledger
@@ -13,7 +15,9 @@ def test_migrations_are_idempotent_and_recorded(app, runner):
     assert runner.invoke(args=["init-db"]).output.strip() == "database is up to date"
     with app.app_context(), db.reading() as conn:
         applied = [row[0] for row in conn.exec_driver_sql("SELECT name FROM schema_migrations ORDER BY number")]
-    assert applied == [name for _, name, _ in db.migrations()]
+        dialect = conn.dialect.name
+    assert applied == [name for _, name, _ in db.migrations(dialect)]
+    assert any(name.endswith(f".{dialect}.sql") for name in applied)  # its own trigger migration ran
 
 
 def test_migrated_schema_has_every_column_the_code_uses(app):
@@ -102,11 +106,23 @@ def test_a_second_signature_for_the_same_person_returns_the_first_receipt(app, r
     assert receipts[0] == receipts[1] and len(signed) == 1
 
 
-def test_migrations_only_add():
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_migrations_only_add(dialect):
     import re
-    for _, name, sql in db.migrations():
-        for statement in db._statements(sql):
-            assert not re.search(r"\b(DROP|DELETE|TRUNCATE|UPDATE)\b", statement, re.I), (name, statement)
+    files = db.migrations(dialect)
+    assert len({number for number, _, _ in files}) == len(files)  # one file per number for each database
+    for _, name, sql in files:
+        for statement in db._statements(sql, db.MIGRATION_NAME.match(name).group(2)):
+            # Triggers name UPDATE/DELETE as the events they guard; a statement may not begin with one.
+            assert not re.match(r"\s*(DROP|DELETE|TRUNCATE|UPDATE|ALTER\s+TABLE\s+\S+\s+DROP)\b", statement, re.I), \
+                (name, statement)
+            assert re.match(r"\s*(CREATE|INSERT)\b", statement, re.I), (name, statement)
+
+
+def test_sqlite_trigger_migration_splits_into_whole_statements():
+    name, sql = next((n, s) for _, n, s in db.migrations("sqlite") if n.endswith(".sqlite.sql"))
+    statements = db._statements(sql, "sqlite")
+    assert len(statements) == 2 and all(s.startswith("CREATE TRIGGER") and s.endswith("END") for s in statements)
 
 
 def test_readme_lists_every_command():
@@ -148,3 +164,20 @@ def test_default_database_is_sqlite_under_the_instance_folder(monkeypatch, tmp_p
     with app.app_context(), db.reading() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     app.extensions["signoff.engine"].dispose()
+
+
+def test_upgrading_an_existing_database_keeps_its_records(monkeypatch, make_app, database_url, people_csv):
+    all_migrations = db.migrations
+    monkeypatch.setattr(db, "migrations", lambda dialect: all_migrations(dialect)[:1])  # a database from before 0002
+    old = make_app()
+    round_id = open_round(old.test_cli_runner(), people_csv, "south-ribble")
+    monkeypatch.undo()
+    with old.app_context(), db.reading() as conn:
+        assert [n for (n,) in conn.exec_driver_sql("SELECT number FROM schema_migrations")] == [1]
+    upgraded = make_app()  # starting the new code applies what is missing
+    runner = upgraded.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).output.strip() == "database is up to date"
+    assert runner.invoke(args=["register", round_id]).stdout.count(",outstanding,") == 3
+    assert runner.invoke(args=["verify-ledger"]).stdout.strip() == "ledger OK: 5 entries"  # opened, 3 added, the export
+    with upgraded.app_context(), db.reading() as conn:
+        assert [n for (n,) in conn.exec_driver_sql("SELECT number FROM schema_migrations ORDER BY number")] == [1, 2]

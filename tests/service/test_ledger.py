@@ -36,6 +36,30 @@ def test_every_event_is_in_the_ledger_in_order(app, runner, signed_round):
         assert ledger.verify(conn).head == last
 
 
+def lift_append_only(conn) -> None:
+    """Remove the database's append-only guard, as someone with full access to the database could."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ALTER TABLE ledger DISABLE TRIGGER USER")
+    else:
+        conn.exec_driver_sql("DROP TRIGGER ledger_append_only_update")
+        conn.exec_driver_sql("DROP TRIGGER ledger_append_only_delete")
+
+
+def test_the_database_refuses_to_change_or_remove_ledger_entries(app, runner, signed_round):
+    from sqlalchemy.exc import DBAPIError
+    for statement in (update(db.ledger).where(db.ledger.c.seq == 3).values(details="{}"),
+                      delete(db.ledger).where(db.ledger.c.seq == 7), delete(db.ledger)):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with app.app_context(), db.transaction() as conn:
+                conn.execute(statement)
+    if app.extensions["signoff.engine"].dialect.name == "postgresql":
+        with pytest.raises(DBAPIError, match="append-only"):
+            with app.app_context(), db.transaction() as conn:
+                conn.exec_driver_sql("TRUNCATE ledger")
+    result = runner.invoke(args=["verify-ledger"])
+    assert result.exit_code == 0 and result.stdout.strip() == "ledger OK: 7 entries"
+
+
 def broken(runner) -> str:
     result = runner.invoke(args=["verify-ledger"])
     assert result.exit_code == 1
@@ -44,12 +68,14 @@ def broken(runner) -> str:
 
 def test_altered_entry_is_named(app, runner, signed_round):
     with app.app_context(), db.transaction() as conn:
+        lift_append_only(conn)
         conn.execute(update(db.ledger).where(db.ledger.c.seq == 3).values(details='{"name":"Someone Else"}'))
     assert "entry 3 (person added) was altered" in broken(runner)
 
 
 def test_altered_entry_with_recomputed_hash_breaks_the_next_link(app, runner, signed_round):
     with app.app_context(), db.transaction() as conn:
+        lift_append_only(conn)
         row = conn.execute(select(db.ledger).where(db.ledger.c.seq == 6)).one()
         forged = ledger.entry_hash(row.seq, "2020-01-01T00:00:00.000000Z", row.event, row.actor, row.round_id,
                                    row.person_id, row.details, row.prev_hash)
@@ -59,6 +85,7 @@ def test_altered_entry_with_recomputed_hash_breaks_the_next_link(app, runner, si
 
 def test_inserted_entry_is_found(app, runner, signed_round):
     with app.app_context(), db.transaction() as conn:
+        lift_append_only(conn)
         rows = list(conn.execute(select(db.ledger).where(db.ledger.c.seq >= 5).order_by(db.ledger.c.seq.desc())))
         for row in rows:  # make room at 5, as someone slipping in a back-dated event would
             conn.execute(update(db.ledger).where(db.ledger.c.seq == row.seq).values(seq=row.seq + 1))
@@ -72,12 +99,14 @@ def test_inserted_entry_is_found(app, runner, signed_round):
 
 def test_deleted_entry_is_found(app, runner, signed_round):
     with app.app_context(), db.transaction() as conn:
+        lift_append_only(conn)
         conn.execute(delete(db.ledger).where(db.ledger.c.seq == 4))
     assert "entry 4 is missing (deleted)" in broken(runner)
 
 
 def test_deleted_newest_entry_is_found(app, runner, signed_round):
     with app.app_context(), db.transaction() as conn:
+        lift_append_only(conn)
         conn.execute(delete(db.ledger).where(db.ledger.c.seq == 7))
     assert "entries after 6 are missing (deleted)" in broken(runner)
 
