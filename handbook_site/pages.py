@@ -2,6 +2,7 @@
 version at its own URL. Plain functions: library objects in, Markdown (with HTML blocks) out."""
 from __future__ import annotations
 
+import json
 from datetime import date
 from html import escape
 
@@ -16,9 +17,11 @@ STATUS_LABELS = {urls.CURRENT: "Current", urls.SUPERSEDED: "Superseded", urls.PR
 DOCUMENT_STATUS = {"guidance": "Guidance", "binding": "Binding", "not-stated": "Not stated"}
 
 
-def front_matter(kind: str, **meta: str) -> str:
-    lines = ["---", f"handbook_kind: {kind}"] + [f"{k}: {v}" for k, v in meta.items()] + ["---", ""]
-    return "\n".join(lines)
+def front_matter(kind: str, **meta) -> str:
+    """YAML front matter (page.meta); values written as JSON, which YAML reads back unchanged
+    (an id such as 2018-01-01 stays a string, not a date)."""
+    fields = {"handbook_kind": kind, **meta}
+    return "\n".join(["---"] + [f"{k}: {json.dumps(v)}" for k, v in fields.items()] + ["---", ""])
 
 
 def protocol_heading(protocol: Protocol) -> str:
@@ -202,10 +205,8 @@ def protocol_markdown(library: Library, protocol: Protocol, version: ProtocolVer
     banner = status_banner(protocol, version, link)
     if banner:
         out += [banner, ""]
-    notes = [editorial_note(n, "About this version") for n in
-             ((version.completeness_note,) if version.completeness_note else ())]
-    if notes:
-        out += ["".join(notes), ""]
+    if version.completeness_note:
+        out += [editorial_note(version.completeness_note, "About this version"), ""]
     out += ["## Document control {#document-control}", "", document_control_html(protocol, version, today), "",
             versions_html(protocol, version, link), ""]
     if version.signature is None:

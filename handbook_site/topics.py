@@ -53,7 +53,7 @@ def topic_markdown(library: Library, topic: Topic, page_path: str, row: Coverage
     link = urls.Linker(page_path)
     cells = row.cells if row else tuple((p, clauses_on(p, topic.id)) for p in library.protocols)
     # No table of contents: the width goes to the councils' columns.
-    out = [front_matter("topic", handbook_topic=topic.id, hide="[toc]"), f"# {md_text(topic.title)}", "",
+    out = [front_matter("topic", handbook_topic=topic.id, hide=["toc"]), f"# {md_text(topic.title)}", "",
            f'<p class="hb-definition">{escape(topic.definition)}</p>', ""]
     if topic.questions:
         out += [f'<p>How the councils answer {len(topic.questions)} questions on this topic: '

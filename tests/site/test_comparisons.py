@@ -14,6 +14,7 @@ from handbook_site.changes import changes_markdown
 from handbook_site.glossary_page import glossary_markdown
 from handbook_site.topics import compare_markdown, topic_markdown
 from tests.conftest import FIXTURES, ROOT
+from tests.site.test_pages import meta
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def redline(library, council_id):
 
 def test_redline_of_the_2017_introduction_shows_word_insertions_and_deletions(library):
     markdown = redline(library, "borough-mo-review-2017")
-    assert markdown.startswith("---\nhandbook_kind: redline\n")
+    assert meta(markdown)["handbook_kind"] == "redline"
     assert '<ins class="hb-ins"><span class="hb-sr-only" data-pagefind-ignore>[inserted: </span>' in markdown
     assert '<del class="hb-del"><span class="hb-sr-only" data-pagefind-ignore>[deleted: </span>' in markdown
     assert "(a) (was unnumbered): changed" in markdown
@@ -56,7 +57,7 @@ def test_redline_aligns_by_clause_id_and_links_both_versions(fixture_library):
 def test_topic_page_sets_every_councils_clauses_side_by_side(library):
     topic = library.topic("access-to-information")
     markdown = topic_markdown(library, topic, urls.topic_path(topic.id))
-    assert markdown.startswith("---\nhandbook_kind: topic\n")
+    assert meta(markdown)["handbook_kind"] == "topic"
     assert escape(topic.definition) in markdown
     sedgemoor = library.protocol("sedgemoor")
     clause = sedgemoor.current.clause("c8-3")
@@ -110,7 +111,7 @@ def test_a_new_council_file_adds_a_column_with_no_code_change(library, fixture_l
 
 def test_glossary_defines_each_role_and_lists_the_clauses_using_it(library):
     markdown = glossary_markdown(library)
-    assert markdown.startswith("---\nhandbook_kind: glossary\n")
+    assert meta(markdown)["handbook_kind"] == "glossary"
     for term in library.glossary:
         assert f"{{#{term.id}}}" in markdown
         assert escape(term.definition) in markdown

@@ -7,6 +7,7 @@ from html import escape
 from html.parser import HTMLParser
 
 import pytest
+import yaml
 
 from handbook import content_hash
 from handbook.citation import citation
@@ -17,6 +18,12 @@ from handbook_site.render import Inline, md_text
 
 TODAY = date(2026, 11, 23)
 SIGNOFF = "https://sign.example.org"
+
+
+def meta(markdown: str) -> dict:
+    """The page's front matter, as mkdocs reads it into page.meta."""
+    assert markdown.startswith("---\n")
+    return yaml.safe_load(markdown.split("---\n")[1])
 
 
 def page_for(library, council_id, version_id=None):
@@ -78,12 +85,15 @@ def test_clause_text_is_verbatim_and_escaped(library):
 
 
 def test_page_meta_tells_search_what_the_page_is(library):
-    current = page_for(library, "sedgemoor")
-    assert current.startswith("---\nhandbook_kind: protocol\nhandbook_version_status: current\n")
-    old = page_for(library, "borough-mo-review-2017", "proposed-2017-10")
-    assert "handbook_kind: version\nhandbook_version_status: proposed\n" in old
-    point_in_time = page_for(library, "sedgemoor", "v2")
-    assert "handbook_version_status: current" in point_in_time and "handbook_duplicate_of: councils/sedgemoor/" in point_in_time
+    assert meta(page_for(library, "sedgemoor")) == {
+        "handbook_kind": "protocol", "handbook_version_status": "current",
+        "handbook_council": "sedgemoor", "handbook_version": "v2"}
+    assert meta(page_for(library, "borough-mo-review-2017", "proposed-2017-10"))["handbook_version_status"] == "proposed"
+    point_in_time = meta(page_for(library, "sedgemoor", "v2"))
+    assert point_in_time["handbook_kind"] == "version" and point_in_time["handbook_version_status"] == "current"
+    assert point_in_time["handbook_duplicate_of"] == "councils/sedgemoor/"
+    # An id that looks like a date stays a string.
+    assert meta(page_for(library, "south-ribble", "2018-01"))["handbook_version"] == "2018-01"
 
 
 def test_proposed_revision_is_not_presented_as_in_force(library):
@@ -107,7 +117,7 @@ def test_superseded_version_banner_links_to_the_current_page(library, tmp_path):
     shutil.copy(FIXTURES / "valid" / "two-versions.yaml", tmp_path)
     fixture = load_library(tmp_path)
     markdown = page_for(fixture, "testshire", "v1")
-    assert "handbook_version_status: superseded" in markdown
+    assert meta(markdown)["handbook_version_status"] == "superseded"
     assert 'This version is superseded' in markdown and 'href="../">Version 2</a>' in markdown
 
 
