@@ -42,13 +42,6 @@ def define_env(env) -> None:
         return len(_library(env).topics)
 
     @env.macro
-    def current_version(council_id: str) -> str:
-        """The label of a council's version in force, linked to its page."""
-        protocol = _library(env).protocol(council_id)
-        version = urls.in_force(protocol)
-        return f'<a href="{_link(env, urls.council_path(protocol))}">{escape(version.label)}</a>'
-
-    @env.macro
     def quote_clause(council_id: str, clause_id: str) -> str:
         """A clause of a council's version in force, quoted verbatim with its citation and link."""
         protocol = _library(env).protocol(council_id)
@@ -61,14 +54,6 @@ def define_env(env) -> None:
         # Quoted here for show; search lists the clause on its protocol page.
         return (f'<blockquote class="hb-quoted-clause" data-pagefind-ignore="all">{body}<p class="hb-quoted-clause__cite">'
                 f'<a href="{href}">{escape(citation(protocol, version, clause))}</a></p></blockquote>')
-
-    @env.macro
-    def clause_href(council_id: str, clause_id: str) -> str:
-        protocol = _library(env).protocol(council_id)
-        version = urls.in_force(protocol)
-        if version.clause(clause_id) is None:
-            raise KeyError(f"{council_id} has no clause {clause_id!r} in {version.id}")
-        return _link(env, urls.council_path(protocol), clause_id)
 
     @env.macro
     def council_links() -> str:
