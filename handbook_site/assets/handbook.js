@@ -45,6 +45,22 @@
     });
   }
 
+  // Each clause's "Link" is a real link to its anchor (so it works without JS and can be copied
+  // from the context menu); a plain click also copies the clause's full address.
+  function setUpClauseLinks() {
+    var links = document.querySelectorAll("a.hb-clause__link");
+    if (links.length) statusRegion();
+    Array.prototype.forEach.call(links, function (link) {
+      link.addEventListener("click", function (event) {
+        if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+        var address = link.href;
+        copy(address).then(function () {
+          announce("Link copied: " + address);
+        }, function () { /* the address bar shows the link */ });
+      });
+    });
+  }
+
   function registerServiceWorker() {
     if (!("serviceWorker" in navigator) || !script || !window.isSecureContext) return;
     // This file is <root>/assets/handbook/handbook.js; the worker lives at <root>/sw.js so its
@@ -55,8 +71,10 @@
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setUpCitations);
+    document.addEventListener("DOMContentLoaded", setUpClauseLinks);
   } else {
     setUpCitations();
+    setUpClauseLinks();
   }
   registerServiceWorker();
 })();

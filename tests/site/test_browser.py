@@ -114,6 +114,20 @@ def test_copy_citation_puts_the_citation_on_the_clipboard(browser, site_url, lib
         context.close()
 
 
+def test_clicking_a_clause_link_goes_to_it_and_copies_its_address(browser, site_url):
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
+    page = context.new_page()
+    try:
+        page.goto(site_url + "councils/sedgemoor/")
+        page.locator(".hb-clause[data-clause='c8-3'] a.hb-clause__link").click()
+        page.wait_for_url("**/councils/sedgemoor/#c8-3")
+        page.wait_for_function("document.getElementById('hb-copy-status')?.textContent.includes('Link copied')")
+        assert page.evaluate("navigator.clipboard.readText()") == site_url + "councils/sedgemoor/#c8-3"
+    finally:
+        context.close()
+
+
 def test_without_clipboard_access_the_citation_is_shown(browser, site_url):
     context = browser.new_context()
     page = context.new_page()
