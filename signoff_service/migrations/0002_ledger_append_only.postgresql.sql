@@ -3,7 +3,7 @@
 -- disabling these triggers, which verify-ledger would then catch through the hash chain.
 -- ledger_head moves, so it is not covered.
 
-CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'the audit ledger is append-only: entries cannot be changed or removed';
 END
