@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Connection, and_, bindparam, false, func, select, update
+from sqlalchemy import Connection, bindparam, false, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from handbook import content_hash
@@ -142,11 +142,14 @@ def reissue_link(conn: Connection, person_id: str, actor: str) -> int:
     return generation
 
 
+_MARK_FIRST_OPEN = (update(db.people)
+                    .where(db.people.c.id == bindparam("person_id"), db.people.c.first_opened_at.is_(None))
+                    .values(first_opened_at=bindparam("now")))
+
+
 def record_first_open(conn: Connection, person, ip: str | None, user_agent: str | None) -> None:
     now = db.utcnow()
-    result = conn.execute(update(db.people).where(and_(db.people.c.id == person.id,
-                                                       db.people.c.first_opened_at.is_(None)))
-                          .values(first_opened_at=now))
+    result = conn.execute(_MARK_FIRST_OPEN, {"person_id": person.id, "now": now})
     if result.rowcount == 1:
         ledger.append(conn, "link opened", "signer", person.round_id, person.id, at=now, ip=ip, user_agent=user_agent)
 
