@@ -82,3 +82,28 @@ def test_validate_from_the_shell_prints_no_traceback():
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "YAML syntax error" in result.stdout
+
+
+def test_the_fast_schema_check_agrees_with_jsonschema_on_every_fixture_and_protocol():
+    """The fast check decides whether jsonschema runs at all, so if it passed a file jsonschema
+    rejects, that file's problems would go unreported."""
+    from handbook.source import read_yaml
+    from handbook.validate import _fast_check, _validator
+    import fastjsonschema
+
+    paths = sorted((FIXTURES / "invalid").glob("*.yaml")) + sorted((ROOT / "protocols").glob("*.yaml"))
+    compared = 0
+    for path in paths:
+        doc = read_yaml(path)
+        if doc.data is None:
+            continue
+        name = {"topics.yaml": "topics", "glossary.yaml": "glossary"}.get(path.name, "protocol")
+        slow_valid = next(_validator(name).iter_errors(doc.data), None) is None
+        try:
+            _fast_check(name)(doc.data)
+            fast_valid = True
+        except fastjsonschema.JsonSchemaValueException:
+            fast_valid = False
+        assert fast_valid == slow_valid, path.name
+        compared += 1
+    assert compared >= 20
