@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .model import Clause, GlossaryTerm, Library, Protocol
 from .text import clause_text
@@ -20,16 +19,25 @@ class TermMatch:
     term: GlossaryTerm
 
 
-@lru_cache(maxsize=8)
+# Compiled patterns by glossary identity: hashing a glossary's terms on every call cost more than
+# the search itself in a large build. Holding the glossary keeps its id from being reused.
+_patterns: dict[int, tuple[tuple[GlossaryTerm, ...], re.Pattern | None, dict[str, GlossaryTerm]]] = {}
+
+
 def _pattern(glossary: tuple[GlossaryTerm, ...]) -> tuple[re.Pattern | None, dict[str, GlossaryTerm]]:
+    cached = _patterns.get(id(glossary))
+    if cached is not None and cached[0] is glossary:
+        return cached[1], cached[2]
     by_name = {name: term for term in glossary for name in term.names}
-    if not by_name:
-        return None, by_name
     # Longest names first, so "Town Clerk" wins over "Clerk" and "Cabinet Member" over "Cabinet".
     names = sorted(by_name, key=len, reverse=True)
     # Whole words only: "Director" must not match inside "Directorate"; case-sensitive because
     # roles are capitalised ("the Cabinet", not "a cabinet of curiosities").
-    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])"), by_name
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])") if names else None
+    if len(_patterns) >= 8:  # a long `mkdocs serve` loads a new library on every rebuild
+        _patterns.clear()
+    _patterns[id(glossary)] = (glossary, pattern, by_name)
+    return pattern, by_name
 
 
 def find_terms(text: str, glossary: tuple[GlossaryTerm, ...]) -> list[TermMatch]:

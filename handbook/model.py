@@ -5,6 +5,7 @@ Nothing here knows about files, mkdocs or Flask; `load.py` builds these, everyth
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterator, Union
 
 
@@ -172,11 +173,20 @@ class ProtocolVersion:
         for section in self.sections:
             yield from section.clauses
 
+    @cached_property
+    def _by_id(self) -> dict[str, tuple[Section, Clause]]:
+        # Built on first lookup: pages, comparisons and citations look clauses up by id thousands
+        # of times in a large build. (cached_property writes the instance __dict__, so it works on
+        # a frozen dataclass and leaves equality and hashing alone.)
+        return {c.id: (s, c) for s in self.sections for c in s.clauses}
+
     def clause(self, clause_id: str) -> Clause | None:
-        return next((c for c in self.clauses() if c.id == clause_id), None)
+        found = self._by_id.get(clause_id)
+        return found[1] if found else None
 
     def section_of(self, clause_id: str) -> Section | None:
-        return next((s for s in self.sections if any(c.id == clause_id for c in s.clauses)), None)
+        found = self._by_id.get(clause_id)
+        return found[0] if found else None
 
 
 @dataclass(frozen=True)
