@@ -128,11 +128,27 @@ def insert_search_box(output: str, box: str) -> str:
     return output[:body.end()] + box + output[body.end():]
 
 
+# Longest --glob we hand Pagefind; beyond it (thousands of pages) we let it read every page.
+MAX_GLOB_LENGTH = 100_000
+
+
+def index_glob(paths: list[str]) -> str | None:
+    """A Pagefind --glob naming exactly the searchable pages, or None to read them all.
+
+    Pagefind drops pages without data-pagefind-body anyway, but reads every HTML file to find out;
+    the council pages' point-in-time duplicates are half of a large site, so naming the marked pages
+    halves its work. None when a path could be read as glob syntax or the list is too long."""
+    if not paths or any(set(p) & set("{}[]*?,!\\") for p in paths):
+        return None
+    glob = "{" + ",".join(sorted(paths)) + "}"
+    return glob if len(glob) <= MAX_GLOB_LENGTH else None
+
+
 class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
-    marked_pages = 0
+    marked_pages: list[str] = []
 
     def on_pre_build(self, *, config) -> None:
-        self.marked_pages = 0  # `mkdocs serve` rebuilds with the same plugin instance
+        self.marked_pages = []  # `mkdocs serve` rebuilds with the same plugin instance
 
     def on_config(self, config):
         for name in ASSET_FILES:
@@ -150,7 +166,7 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
     def on_page_content(self, content: str, *, page, config, files) -> str:
         if excluded(page.meta):
             return content
-        self.marked_pages += 1
+        self.marked_pages.append(page.file.dest_uri)
         group = version_group(page.meta, self.config.hidden_statuses, self.config.hidden_kinds)
         note = NOTES.get(page.meta.get("handbook_kind")) or NOTES.get(page.meta.get("handbook_version_status"))
         return mark_for_index(content, page.title or config.site_name, group, note)
@@ -169,6 +185,9 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
                    "--output-subdir", self.config.bundle_dir, "--quiet"]
         for selector in self.config.exclude_selectors:
             command += ["--exclude-selectors", selector]
+        glob = index_glob(self.marked_pages)
+        if glob:
+            command += ["--glob", glob]
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=self.config.timeout)
         except (OSError, subprocess.TimeoutExpired) as e:

@@ -162,7 +162,7 @@ def test_indexer_failure_is_a_clear_plugin_error(tmp_path, monkeypatch):
     monkeypatch.setattr(search_plugin, "pagefind_executable", lambda: failing)
     plugin = search_plugin.PagefindSearchPlugin()
     plugin.load_config({})
-    plugin.marked_pages = 1
+    plugin.marked_pages = ["index.html"]
     with pytest.raises(PluginError, match=r"(?s)Pagefind failed indexing .*exit 3.*cannot read site"):
         plugin.on_post_build(config={"site_dir": str(tmp_path)})
 
@@ -358,3 +358,12 @@ def test_missing_index_says_search_is_unavailable(page, search_url):
     assert page.locator(".hb-search__result").count() == 0
     page.unroute("**/pagefind/pagefind.js")  # the index is back: the next key searches again
     search(page, "roving commission")
+
+
+def test_pagefind_reads_only_the_searchable_pages_when_it_can():
+    glob = search_plugin.index_glob(["councils/wbc/index.html", "index.html", "councils/wbc/v1/index.html"])
+    assert glob == "{councils/wbc/index.html,councils/wbc/v1/index.html,index.html}"
+    assert search_plugin.index_glob([]) is None  # nothing marked: never an empty glob
+    assert search_plugin.index_glob(["odd,name/index.html"]) is None  # would split the alternatives
+    many = [f"councils/council-{i:05d}/index.html" for i in range(5000)]
+    assert search_plugin.index_glob(many) is None  # too long for one argument: read every page
