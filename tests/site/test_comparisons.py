@@ -67,18 +67,22 @@ def test_topic_page_sets_every_councils_clauses_side_by_side(library):
         assert f'id="council-{protocol.id}"' in markdown
 
 
+def between(text: str, start: str, end: str) -> str:
+    """The part of `text` from `start` up to the next `end`."""
+    part = text[text.index(start):]
+    return part[: part.index(end)]
+
+
 def test_topic_page_says_not_addressed_where_a_council_is_silent(library):
     topic = library.topic("roles-of-members")
     markdown = topic_markdown(library, topic, urls.topic_path(topic.id))
-    borough = markdown[markdown.index('id="council-borough-mo-review-2017"'):]
-    borough = borough[: borough.index("</section>")]
+    borough = between(markdown, 'id="council-borough-mo-review-2017"', "</section>")
     assert "Not addressed" in borough
 
 
 def test_coverage_matrix_links_clauses_and_marks_silence(library):
     markdown = compare_markdown(library)
-    matrix = markdown[markdown.index('<table class="hb-matrix">'):]
-    matrix = matrix[: matrix.index("</table>")]
+    matrix = between(markdown, '<table class="hb-matrix">', "</table>")
     assert matrix.count("<tr>") == len(library.topics) + 1
     assert 'href="../councils/sedgemoor/#c8-3"' in matrix
     assert '<span class="hb-silent">Not addressed</span>' in matrix
@@ -101,8 +105,7 @@ def test_question_tables_cite_each_answer_and_never_guess(library):
 def test_a_new_council_file_adds_a_column_with_no_code_change(library, fixture_library):
     before, after = compare_markdown(library), compare_markdown(fixture_library)
     assert "Testshire DC" not in before
-    heads = after[after.index('<table class="hb-matrix">'):]
-    heads = heads[: heads.index("</thead>")]
+    heads = between(after, '<table class="hb-matrix">', "</thead>")
     assert heads.count('<th scope="col">') == len(fixture_library.protocols) + 1
     assert 'href="../councils/testshire/">Testshire DC</a>' in heads
     # Its answer to the binding question cites its clause in the version in force.
