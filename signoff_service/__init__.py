@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
@@ -12,6 +13,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.session_interface = CookieSessionOnlyWhenSent()
     from . import config
 
     config.load_config(app, test_config)
@@ -41,3 +43,13 @@ def security_headers(response):
     response.headers.setdefault("Referrer-Policy", "no-referrer")  # signing links carry tokens
     response.headers.setdefault("X-Frame-Options", "DENY")
     return response
+
+
+class CookieSessionOnlyWhenSent(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, which builds its serializer only when a cookie came with the
+    request: signers never have one (see csrf.py), and the signing page is the busiest page."""
+
+    def open_session(self, app, request):
+        if not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)

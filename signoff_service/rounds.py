@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Connection, bindparam, false, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, bindparam, false, func, select, text, update
 
 from handbook import content_hash
 
@@ -18,7 +18,6 @@ from .protocols import find_version, statements_for
 STATUSES = ("signed", "outstanding", "overdue")
 SIGNED_PEOPLE = db.signatures.join(db.people, db.people.c.id == db.signatures.c.person_id)
 _INSERT_PERSON = db.people.insert()
-_INSERT_SIGNATURE = db.signatures.insert()
 
 
 class RoundError(ValueError):
@@ -93,11 +92,6 @@ _ROUND_BY_ID = select(db.rounds).where(db.rounds.c.id == bindparam("round_id"))
 _PERSON_BY_ID = select(db.people).where(db.people.c.id == bindparam("person_id"))
 _SIGNATURE_BY_PERSON = select(db.signatures).where(db.signatures.c.person_id == bindparam("person_id"))
 _SIGNATURE_BY_ID = select(db.signatures).where(db.signatures.c.id == bindparam("receipt_id"))
-_OLDER_SIGNATURE = (select(db.signatures).select_from(SIGNED_PEOPLE)
-                    .where(db.people.c.email_key == bindparam("email_key"),
-                           db.signatures.c.council_id == bindparam("council_id"),
-                           db.signatures.c.version_id != bindparam("version_id"))
-                    .order_by(db.signatures.c.signed_at.desc()).limit(1))
 
 
 def get_round(conn: Connection, round_id: str):
@@ -162,22 +156,33 @@ class Acknowledgement:
     user_agent: str | None
 
 
-def record_signature(conn: Connection, person, round_row, ack: Acknowledgement) -> str:
-    """Store the signature and its ledger entry; returns the receipt id (an existing one if already signed)."""
+# One statement, so the whole signing transaction is: insert this, append to the ledger. It copies
+# the record from the person and round rows under the write lock, and inserts nothing if the person
+# was removed or their link reissued meanwhile, or if they have signed already (ON CONFLICT, which
+# SQLite and PostgreSQL spell alike), so no savepoint or re-read is needed to stay correct.
+_INSERT_SIGNATURE_FOR_LINK = text("""
+    INSERT INTO signatures (id, person_id, round_id, council_id, version_id, content_hash, statements,
+                            name_on_record, typed_name, email, role, identified_by, agreed, drawn_signature,
+                            signed_at, ip, user_agent)
+    SELECT :receipt_id, p.id, p.round_id, r.council_id, r.version_id, r.content_hash, r.statements,
+           p.name, :typed_name, p.email, p.role, 'personal link', 1, :drawn_signature, :signed_at, :ip, :user_agent
+    FROM people p JOIN rounds r ON r.id = p.round_id
+    WHERE p.id = :person_id AND p.removed_at IS NULL AND p.link_generation = :generation
+    ON CONFLICT (person_id) DO NOTHING""")
+
+
+def record_signature(conn: Connection, link: "SigningLink", ack: Acknowledgement) -> str | None:
+    """Store the signature and its ledger entry; returns the receipt id (the earlier one if the person
+    has signed already), or None if the person was removed or their link reissued since `link` was read."""
+    person, round_row = link.person, link.round
     receipt_id, now = new_receipt_id(), db.utcnow()
-    try:
-        with conn.begin_nested():
-            conn.execute(_INSERT_SIGNATURE, dict(
-                id=receipt_id, person_id=person.id, round_id=round_row.id, council_id=round_row.council_id,
-                version_id=round_row.version_id, content_hash=round_row.content_hash,
-                statements=round_row.statements, name_on_record=person.name, typed_name=ack.typed_name,
-                email=person.email, role=person.role, identified_by="personal link", agreed=1,
-                drawn_signature=ack.drawn_signature, signed_at=now, ip=ack.ip, user_agent=ack.user_agent))
-    except IntegrityError:
+    inserted = conn.execute(_INSERT_SIGNATURE_FOR_LINK, {
+        "receipt_id": receipt_id, "typed_name": ack.typed_name, "drawn_signature": ack.drawn_signature,
+        "signed_at": now, "ip": ack.ip, "user_agent": ack.user_agent, "person_id": person.id,
+        "generation": person.link_generation}).rowcount
+    if inserted != 1:
         existing = signature_of(conn, person.id)
-        if existing is None:
-            raise
-        return existing.id
+        return existing.id if existing is not None else None
     ledger.append(conn, "signed", "signer", round_row.id, person.id, at=now, receipt=receipt_id,
                   council=round_row.council_id, version=round_row.version_id, content_hash=round_row.content_hash,
                   statements=round_statements(round_row), typed_name=ack.typed_name, agreed=True,
@@ -185,10 +190,40 @@ def record_signature(conn: Connection, person, round_row, ack: Acknowledgement) 
     return receipt_id
 
 
-def older_signature(conn: Connection, person, round_row):
-    """This person's (by email) latest signature for another version of the same council's protocol."""
-    return conn.execute(_OLDER_SIGNATURE, {"email_key": person.email_key, "council_id": round_row.council_id,
-                                           "version_id": round_row.version_id}).first()
+# --- A personal link's state: everything its pages need, in one read ----------------------------
+
+PersonRecord = namedtuple("PersonRecord", db.people.c.keys())
+RoundRecord = namedtuple("RoundRecord", db.rounds.c.keys())
+_older_signer, _older = db.people.alias("older_signer"), db.signatures.alias("older")
+_OLDER_RECEIPT = (select(_older.c.id)
+                  .select_from(_older.join(_older_signer, _older_signer.c.id == _older.c.person_id))
+                  .where(_older_signer.c.email_key == db.people.c.email_key,
+                         _older.c.council_id == db.rounds.c.council_id, _older.c.version_id != db.rounds.c.version_id)
+                  .order_by(_older.c.signed_at.desc()).limit(1).scalar_subquery())
+_LINK_STATE = (select(*db.people.c, *db.rounds.c, db.signatures.c.id, _OLDER_RECEIPT)
+               .select_from(db.people.join(db.rounds, db.rounds.c.id == db.people.c.round_id)
+                            .outerjoin(db.signatures, db.signatures.c.person_id == db.people.c.id))
+               .where(db.people.c.id == bindparam("person_id")))
+_PEOPLE_COLUMNS, _ROUND_COLUMNS = len(db.people.c), len(db.rounds.c)
+
+
+@dataclass(frozen=True)
+class SigningLink:
+    """The person a link names, their round, their receipt if they have signed, and the receipt of
+    their latest signature of another version of the same council's protocol (for the redline)."""
+    person: PersonRecord
+    round: RoundRecord
+    receipt_id: str | None
+    older_receipt_id: str | None
+
+
+def signing_link(conn: Connection, person_id: str) -> SigningLink | None:
+    row = conn.execute(_LINK_STATE, {"person_id": person_id}).first()
+    if row is None:
+        return None
+    split = _PEOPLE_COLUMNS + _ROUND_COLUMNS
+    return SigningLink(PersonRecord._make(row[:_PEOPLE_COLUMNS]), RoundRecord._make(row[_PEOPLE_COLUMNS:split]),
+                       row[split], row[split + 1])
 
 
 # --- Completion: what HR sees -----------------------------------------------------------------

@@ -40,9 +40,9 @@ def _contact_for(person_id: str | None) -> str | None:
 
 
 def _load(token: str):
-    """(person, round) for a usable link, or the error response to send instead."""
+    """The link's SigningLink if it can be used to sign, or else the response to send instead."""
     try:
-        link = read_sign_token(token)
+        claim = read_sign_token(token)
     except ExpiredLink as e:
         # The token is genuine, only old: someone who signed still gets their receipt.
         with db.reading() as conn:
@@ -52,90 +52,89 @@ def _load(token: str):
         return None, link_problem(e, _contact_for(e.person_id))
     except LinkError as e:
         return None, link_problem(e)
-    with db.reading() as conn:
-        person = rounds.get_person(conn, link.person_id)
-        round_row = rounds.get_round(conn, person.round_id) if person else None
-        signature = rounds.signature_of(conn, person.id) if person else None
-    if person is None or round_row is None:
+    with db.reading(snapshot=False) as conn:
+        link = rounds.signing_link(conn, claim.person_id)
+    if link is None:
         return None, link_problem(LinkError("this link's person is not in any sign-off round"))
-    if signature is not None:
-        return None, redirect(url_for("sign.receipt", receipt_id=signature.id), 303)
-    contact = round_row.created_by if "@" in round_row.created_by else None
-    if person.removed_at:
+    if link.receipt_id is not None:
+        return None, redirect(url_for("sign.receipt", receipt_id=link.receipt_id), 303)
+    contact = link.round.created_by if "@" in link.round.created_by else None
+    if link.person.removed_at:
         return None, render_error(410, "This signing link has been withdrawn",
                                   "You were removed from this sign-off round, so the link no longer works.",
                                   template_name="withdrawn", contact=contact)
-    if link.generation != person.link_generation:
+    if claim.generation != link.person.link_generation:
         return None, render_error(410, "This signing link has been replaced",
                                   "A newer link was issued to you; please use the most recent email.",
                                   template_name="withdrawn", contact=contact)
-    return (person, round_row), None
+    return link, None
 
 
-def _page(token, person, round_row, errors=None, typed_name="", status=200):
-    try:
-        protocol, version = find_version(round_row.council_id, round_row.version_id)
-    except UnknownProtocol:
-        protocol = version = None
-    if protocol is None or current_hash(round_row.council_id, round_row.version_id) != round_row.content_hash:
-        # Never ask someone to sign text other than the text the round recorded.
+def _refuse_changed_text(round_row) -> None:
+    # Never ask anyone to sign text other than the text the round recorded.
+    if current_hash(round_row.council_id, round_row.version_id) != round_row.content_hash:
         abort(409, description="The protocol text has changed since this sign-off round was opened, so it "
                                "cannot be signed through this link. Please contact HR for a new link.")
-    with db.reading() as conn:
-        older = rounds.older_signature(conn, person, round_row)
-    changes = older_version = None
-    if older is not None:
+
+
+def _page(token, link, errors=None, typed_name="", status=200):
+    round_row = link.round
+    _refuse_changed_text(round_row)
+    protocol, version = find_version(round_row.council_id, round_row.version_id)
+    older = changes = older_version = None
+    if link.older_receipt_id is not None:
+        with db.reading() as conn:
+            older = rounds.get_signature(conn, link.older_receipt_id)
         try:
             _, older_version = find_version(round_row.council_id, older.version_id)
             changes = redline(protocol, older_version, version)
         except UnknownProtocol:
             older_version = None
-    return render_template("sign/sign.html", token=token, person=person, round=round_row, protocol=protocol,
-                           version=version, protocol_html=version_html(protocol, version), statements=rounds.round_statements(round_row), errors=errors or {},
+    return render_template("sign/sign.html", token=token, person=link.person, round=round_row, protocol=protocol,
+                           version=version, protocol_html=version_html(protocol, version),
+                           statements=rounds.round_statements(round_row), errors=errors or {},
                            typed_name=typed_name, older=older, older_version=older_version, redline=changes,
                            handbook_url=handbook_url(round_row.council_id, round_row.version_id)), status
 
 
 @bp.get("/sign/<token>")
 def sign(token: str):
-    loaded, problem = _load(token)
+    link, problem = _load(token)
     if problem is not None:
         return problem
-    person, round_row = loaded
-    if person.first_opened_at is None:  # later views are read-only: no write lock taken
+    if link.person.first_opened_at is None:  # later views are read-only: no write lock taken
         with db.transaction() as conn:
-            rounds.record_first_open(conn, person, request.remote_addr, request.user_agent.string[:500])
-    response = _page(token, person, round_row)
-    return response[0], response[1], {"Cache-Control": "no-store"}
+            rounds.record_first_open(conn, link.person, request.remote_addr, request.user_agent.string[:500])
+    body, status = _page(token, link)
+    return body, status, {"Cache-Control": "no-store"}
 
 
 @bp.post("/sign/<token>")
 def submit(token: str):
-    loaded, problem = _load(token)
+    link, problem = _load(token)
     if problem is not None:
         return problem
-    person, round_row = loaded
     typed_name = request.form.get("full_name", "")
     errors = {}
     if request.form.get("agree") != "yes":
         errors["agree"] = "Tick the box to confirm you agree to the statement."
     if not typed_name.strip():
         errors["full_name"] = "Type your full name."
-    elif not same_name(typed_name, person.name):
+    elif not same_name(typed_name, link.person.name):
         errors["full_name"] = "The name you typed does not match the name HR has for this link."
     try:
         drawing = check_drawing(request.form.get("signature", ""), current_app.config["MAX_SIGNATURE_BYTES"])
     except InvalidDrawing as e:
         errors["signature"] = sentence(str(e)) + " Clear it and try again, or sign with your typed name only."
     if errors:
-        return _page(token, person, round_row, errors, typed_name[:200], status=400)
-    # Refuse signing text that differs from the round's record, exactly as the form page does.
-    if current_hash(round_row.council_id, round_row.version_id) != round_row.content_hash:
-        abort(409, description="The protocol text has changed since this sign-off round was opened.")
+        return _page(token, link, errors, typed_name[:200], status=400)
+    _refuse_changed_text(link.round)
     ack = rounds.Acknowledgement(" ".join(typed_name.split()), drawing, request.remote_addr,
                                  request.user_agent.string[:500])
     with db.transaction() as conn:
-        receipt_id = rounds.record_signature(conn, person, round_row, ack)
+        receipt_id = rounds.record_signature(conn, link, ack)
+    if receipt_id is None:  # removed from the round or sent a new link since _load: say which
+        return _load(token)[1]
     return redirect(url_for("sign.receipt", receipt_id=receipt_id), 303)
 
 

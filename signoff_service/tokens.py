@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
@@ -40,12 +41,18 @@ class SignLink:
     generation: int  # links issued before the latest reissue are withdrawn
 
 
+@lru_cache(maxsize=16)
+def _serializer(kind: type, secret_key: str, salt: str):
+    # Built once per key: every signing page reads a token, and building one costs as much as using it.
+    return kind(secret_key, salt=salt)
+
+
 def _sign_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SIGN_LINK_SALT)
+    return _serializer(URLSafeTimedSerializer, current_app.config["SECRET_KEY"], SIGN_LINK_SALT)
 
 
 def _receipt_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=RECEIPT_SALT)
+    return _serializer(URLSafeSerializer, current_app.config["SECRET_KEY"], RECEIPT_SALT)
 
 
 def make_sign_token(person_id: str, generation: int) -> str:

@@ -88,7 +88,8 @@ def people_csv(tmp_path) -> Path:
 
 
 def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    """The token of the page's main form (the signing form, where there is one: HR's header has its own)."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html.split('class="sign-form"', 1)[-1])
     assert match, "the page has no CSRF token"
     return match.group(1)
 

@@ -95,15 +95,35 @@ def test_a_second_signature_for_the_same_person_returns_the_first_receipt(app, r
         with db.reading() as conn:
             round_row = rounds.get_round(conn, round_id)
             _, people = rounds.people_in_round(conn, round_row)
-        jane = next(p for p in people if p.email == "jane@example.org")
+            jane = rounds.signing_link(conn, next(p.id for p in people if p.email == "jane@example.org"))
         receipts = []
         for _ in range(2):  # as two racing POSTs that both found the link unsigned would
             with db.transaction() as conn:
-                receipts.append(rounds.record_signature(conn, jane, round_row, ack))
+                receipts.append(rounds.record_signature(conn, jane, ack))
         with db.reading() as conn:
             signed = conn.execute(select(db.ledger).where(db.ledger.c.event == "signed")).all()
             assert ledger.verify(conn).ok
     assert receipts[0] == receipts[1] and len(signed) == 1
+
+
+@pytest.mark.parametrize("change", ["remove", "reissue"])
+def test_a_link_withdrawn_between_reading_and_signing_stores_nothing(app, runner, people_csv, change):
+    from signoff_service import rounds
+
+    round_id = open_round(runner, people_csv, "south-ribble")
+    ack = rounds.Acknowledgement("Jane Smith", None, "127.0.0.1", "test")
+    with app.app_context():
+        with db.reading() as conn:
+            _, people = rounds.people_in_round(conn, rounds.get_round(conn, round_id))
+            jane_id = next(p.id for p in people if p.email == "jane@example.org")
+            link = rounds.signing_link(conn, jane_id)  # what the POST read before taking the write lock
+        with db.transaction() as conn:  # HR acts in between
+            (rounds.remove_person if change == "remove" else rounds.reissue_link)(conn, jane_id, "hr@example.org")
+        with db.transaction() as conn:
+            assert rounds.record_signature(conn, link, ack) is None
+        with db.reading() as conn:
+            assert conn.execute(select(db.signatures)).all() == []
+            assert conn.execute(select(db.ledger).where(db.ledger.c.event == "signed")).all() == []
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])

@@ -88,6 +88,9 @@ def test_missing_or_wrong_csrf_token_is_refused_and_nothing_recorded(client, run
     assert no_token.status_code == 400 and "security token" in no_token.text
     wrong = client.post(path, data={"csrf_token": "guess", "agree": "yes", "full_name": "Jane Smith"})
     assert wrong.status_code == 400
+    bobs_token = csrf_from(client.get(links(runner, round_id)["bob@example.org"]).text)
+    cross = client.post(path, data={"csrf_token": bobs_token, "agree": "yes", "full_name": "Jane Smith"})
+    assert cross.status_code == 400  # a signing form's token is good for its own link only
     assert client.get(path).status_code == 200  # still unsigned
     login = client.post("/admin/login", data={"email": "hr@example.org", "password": "correct horse battery staple"})
     assert login.status_code == 400
@@ -229,7 +232,8 @@ def test_security_headers_and_cookie_flags(make_app, people_csv):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.headers["Cache-Control"] == "no-store"
-    cookie = response.headers["Set-Cookie"]
+    assert "Set-Cookie" not in response.headers  # signers get no cookie: their form's token is bound to the link
+    cookie = client.get("/admin/login").headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
 
 
@@ -294,7 +298,9 @@ def test_every_post_form_in_the_templates_carries_the_csrf_token():
         for form in re.findall(r"<form\b[^>]*>.*?</form>", template.read_text(), re.S):
             if re.search(r'method="post"', form.split(">", 1)[0], re.I):
                 forms += 1
-                assert '<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">' in form, (template, form[:80])
+                # HR's forms: the session's token; the signing form: its token bound to the personal link.
+                assert re.search(r'<input type="hidden" name="csrf_token" value="\{\{ csrf_token\((bound_to=token)?\) \}\}">',
+                                 form), (template, form[:80])
     assert forms >= 8
 
 
