@@ -11,7 +11,7 @@ same settings, and every measurement is made in --rounds passes interleaved with
 other load on the machine falls on the service and its ceiling alike:
 
 - signing (bench/signer_driver.py, --signers concurrent signers in separate processes):
-  --signatures people open their personal link once (GET: keeps the session cookie and the CSRF
+  --signatures people open their personal link once (GET: keeps the CSRF token and any cookie
   token), then each of them signs once (POST the form; 303 to the receipt). Beside it, the same
   driver POSTs the same form as many times to each of the bare app's one-durable-insert
   endpoints (writers waiting in SQLite's busy handler, as the issue measured; and writers queued
@@ -201,7 +201,7 @@ def hr_login(base_url: str, email: str, password: str) -> str:
 
 
 def first_open(base_url: str, path: str) -> str:
-    """Open a signing link once; returns the session cookie a returning signer's browser sends."""
+    """Open a signing link once; returns the cookies a returning signer's browser sends (none, now)."""
     http = requests.Session()
     check = http.get(base_url + path, allow_redirects=False)
     if check.status_code != 200 or 'name="full_name"' not in check.text:

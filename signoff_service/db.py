@@ -72,10 +72,11 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 def _sqlite_begin(connection: Connection) -> None:
     options = connection.get_execution_options()
+    # On the driver's connection: this runs before every transaction, the signing path's included.
     if options.get("signoff_write", False):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
     elif options.get("signoff_snapshot", True):
-        connection.exec_driver_sql("BEGIN")
+        connection.connection.driver_connection.execute("BEGIN")
     # else: one statement, which SQLite runs atomically by itself (see `reading`)
 
 
@@ -141,6 +142,37 @@ def reading(snapshot: bool = True) -> Iterator[Connection]:
     with read_engine.connect() as conn:
         yield conn
         conn.rollback()
+
+
+class HotStatement:
+    """A statement on the signing path: built with SQLAlchemy, compiled once per dialect, and run on
+    the connection's DBAPI cursor inside the caller's (SQLAlchemy-managed) transaction.
+
+    Profiling the signing POST under bench/signoff_load.py found SQLAlchemy's per-execution work
+    (execution context, events, result object) costing several times SQLite's own work for these
+    one-row statements; the rest of the service executes through SQLAlchemy as usual. Build these
+    once, at import: each keeps its compiled forms.
+    """
+
+    def __init__(self, statement):
+        self.statement = statement
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict]] = {}
+
+    def run(self, conn: Connection, params: dict):
+        """Execute with `params`; returns the DBAPI cursor (fetchone(), rowcount)."""
+        compiled = self._compiled.get(conn.dialect.name)
+        if compiled is None:
+            compiled = self._compiled[conn.dialect.name] = self._compile(conn.dialect)
+        sql, order, defaults = compiled
+        values = {**defaults, **params} if defaults else params
+        cursor = conn.connection.cursor()
+        cursor.execute(sql, tuple(values[name] for name in order) if order is not None else values)
+        return cursor
+
+    def _compile(self, dialect):
+        compiled = self.statement.compile(dialect=dialect)
+        defaults = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
+        return compiled.string, tuple(compiled.positiontup) if compiled.positional else None, defaults
 
 
 def migrations(dialect: str) -> list[tuple[int, str, str]]:

@@ -136,15 +136,14 @@ def reissue_link(conn: Connection, person_id: str, actor: str) -> int:
     return generation
 
 
-_MARK_FIRST_OPEN = (update(db.people)
-                    .where(db.people.c.id == bindparam("person_id"), db.people.c.first_opened_at.is_(None))
-                    .values(first_opened_at=bindparam("now")))
+_MARK_FIRST_OPEN = db.HotStatement(update(db.people)
+                                   .where(db.people.c.id == bindparam("person_id"), db.people.c.first_opened_at.is_(None))
+                                   .values(first_opened_at=bindparam("now")))
 
 
 def record_first_open(conn: Connection, person, ip: str | None, user_agent: str | None) -> None:
     now = db.utcnow()
-    result = conn.execute(_MARK_FIRST_OPEN, {"person_id": person.id, "now": now})
-    if result.rowcount == 1:
+    if _MARK_FIRST_OPEN.run(conn, {"person_id": person.id, "now": now}).rowcount == 1:
         ledger.append(conn, "link opened", "signer", person.round_id, person.id, at=now, ip=ip, user_agent=user_agent)
 
 
@@ -160,7 +159,7 @@ class Acknowledgement:
 # the record from the person and round rows under the write lock, and inserts nothing if the person
 # was removed or their link reissued meanwhile, or if they have signed already (ON CONFLICT, which
 # SQLite and PostgreSQL spell alike), so no savepoint or re-read is needed to stay correct.
-_INSERT_SIGNATURE_FOR_LINK = text("""
+_INSERT_SIGNATURE_FOR_LINK = db.HotStatement(text("""
     INSERT INTO signatures (id, person_id, round_id, council_id, version_id, content_hash, statements,
                             name_on_record, typed_name, email, role, identified_by, agreed, drawn_signature,
                             signed_at, ip, user_agent)
@@ -168,7 +167,7 @@ _INSERT_SIGNATURE_FOR_LINK = text("""
            p.name, :typed_name, p.email, p.role, 'personal link', 1, :drawn_signature, :signed_at, :ip, :user_agent
     FROM people p JOIN rounds r ON r.id = p.round_id
     WHERE p.id = :person_id AND p.removed_at IS NULL AND p.link_generation = :generation
-    ON CONFLICT (person_id) DO NOTHING""")
+    ON CONFLICT (person_id) DO NOTHING"""))
 
 
 def record_signature(conn: Connection, link: "SigningLink", ack: Acknowledgement) -> str | None:
@@ -176,7 +175,7 @@ def record_signature(conn: Connection, link: "SigningLink", ack: Acknowledgement
     has signed already), or None if the person was removed or their link reissued since `link` was read."""
     person, round_row = link.person, link.round
     receipt_id, now = new_receipt_id(), db.utcnow()
-    inserted = conn.execute(_INSERT_SIGNATURE_FOR_LINK, {
+    inserted = _INSERT_SIGNATURE_FOR_LINK.run(conn, {
         "receipt_id": receipt_id, "typed_name": ack.typed_name, "drawn_signature": ack.drawn_signature,
         "signed_at": now, "ip": ack.ip, "user_agent": ack.user_agent, "person_id": person.id,
         "generation": person.link_generation}).rowcount
@@ -200,10 +199,11 @@ _OLDER_RECEIPT = (select(_older.c.id)
                   .where(_older_signer.c.email_key == db.people.c.email_key,
                          _older.c.council_id == db.rounds.c.council_id, _older.c.version_id != db.rounds.c.version_id)
                   .order_by(_older.c.signed_at.desc()).limit(1).scalar_subquery())
-_LINK_STATE = (select(*db.people.c, *db.rounds.c, db.signatures.c.id, _OLDER_RECEIPT)
-               .select_from(db.people.join(db.rounds, db.rounds.c.id == db.people.c.round_id)
-                            .outerjoin(db.signatures, db.signatures.c.person_id == db.people.c.id))
-               .where(db.people.c.id == bindparam("person_id")))
+_LINK_STATE = db.HotStatement(
+    select(*db.people.c, *db.rounds.c, db.signatures.c.id, _OLDER_RECEIPT)
+    .select_from(db.people.join(db.rounds, db.rounds.c.id == db.people.c.round_id)
+                 .outerjoin(db.signatures, db.signatures.c.person_id == db.people.c.id))
+    .where(db.people.c.id == bindparam("person_id")))
 _PEOPLE_COLUMNS, _ROUND_COLUMNS = len(db.people.c), len(db.rounds.c)
 
 
@@ -218,7 +218,7 @@ class SigningLink:
 
 
 def signing_link(conn: Connection, person_id: str) -> SigningLink | None:
-    row = conn.execute(_LINK_STATE, {"person_id": person_id}).first()
+    row = _LINK_STATE.run(conn, {"person_id": person_id}).fetchone()
     if row is None:
         return None
     split = _PEOPLE_COLUMNS + _ROUND_COLUMNS

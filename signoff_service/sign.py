@@ -39,10 +39,10 @@ def _contact_for(person_id: str | None) -> str | None:
     return round_row.created_by if round_row and "@" in round_row.created_by else None
 
 
-def _load(token: str):
-    """The link's SigningLink if it can be used to sign, or else the response to send instead."""
+def _claim(token: str):
+    """(what a genuine, current link claims: person and generation, None) or (None, the response to send)."""
     try:
-        claim = read_sign_token(token)
+        return read_sign_token(token), None
     except ExpiredLink as e:
         # The token is genuine, only old: someone who signed still gets their receipt.
         with db.reading() as conn:
@@ -52,22 +52,45 @@ def _load(token: str):
         return None, link_problem(e, _contact_for(e.person_id))
     except LinkError as e:
         return None, link_problem(e)
+
+
+def _unusable(claim, link) -> str | None:
+    """Why the link cannot be used to sign ('unknown', 'signed', 'withdrawn', 'replaced'), or None."""
+    if link is None:
+        return "unknown"
+    if link.receipt_id is not None:
+        return "signed"
+    if link.person.removed_at:
+        return "withdrawn"
+    if claim.generation != link.person.link_generation:
+        return "replaced"
+    return None
+
+
+def _unusable_page(reason: str, link):
+    if reason == "unknown":
+        return link_problem(LinkError("this link's person is not in any sign-off round"))
+    if reason == "signed":
+        return redirect(url_for("sign.receipt", receipt_id=link.receipt_id), 303)
+    contact = link.round.created_by if "@" in link.round.created_by else None
+    if reason == "withdrawn":
+        return render_error(410, "This signing link has been withdrawn",
+                            "You were removed from this sign-off round, so the link no longer works.",
+                            template_name="withdrawn", contact=contact)
+    return render_error(410, "This signing link has been replaced",
+                        "A newer link was issued to you; please use the most recent email.",
+                        template_name="withdrawn", contact=contact)
+
+
+def _load(token: str):
+    """(the link's SigningLink, None) if it can be used to sign, or else (None, the response to send)."""
+    claim, problem = _claim(token)
+    if problem is not None:
+        return None, problem
     with db.reading(snapshot=False) as conn:
         link = rounds.signing_link(conn, claim.person_id)
-    if link is None:
-        return None, link_problem(LinkError("this link's person is not in any sign-off round"))
-    if link.receipt_id is not None:
-        return None, redirect(url_for("sign.receipt", receipt_id=link.receipt_id), 303)
-    contact = link.round.created_by if "@" in link.round.created_by else None
-    if link.person.removed_at:
-        return None, render_error(410, "This signing link has been withdrawn",
-                                  "You were removed from this sign-off round, so the link no longer works.",
-                                  template_name="withdrawn", contact=contact)
-    if claim.generation != link.person.link_generation:
-        return None, render_error(410, "This signing link has been replaced",
-                                  "A newer link was issued to you; please use the most recent email.",
-                                  template_name="withdrawn", contact=contact)
-    return link, None
+    reason = _unusable(claim, link)
+    return (None, _unusable_page(reason, link)) if reason else (link, None)
 
 
 def _refuse_changed_text(round_row) -> None:
@@ -111,7 +134,7 @@ def sign(token: str):
 
 @bp.post("/sign/<token>")
 def submit(token: str):
-    link, problem = _load(token)
+    claim, problem = _claim(token)
     if problem is not None:
         return problem
     typed_name = request.form.get("full_name", "")
@@ -120,22 +143,30 @@ def submit(token: str):
         errors["agree"] = "Tick the box to confirm you agree to the statement."
     if not typed_name.strip():
         errors["full_name"] = "Type your full name."
-    elif not same_name(typed_name, link.person.name):
-        errors["full_name"] = "The name you typed does not match the name HR has for this link."
     try:
         drawing = check_drawing(request.form.get("signature", ""), current_app.config["MAX_SIGNATURE_BYTES"])
     except InvalidDrawing as e:
         errors["signature"] = sentence(str(e)) + " Clear it and try again, or sign with your typed name only."
+    receipt_id = None
+    # The link is read under the write lock, in the transaction that records the signature: one
+    # connection, and nothing about the link can change between the check and the insert.
+    with db.transaction() as conn:
+        link = rounds.signing_link(conn, claim.person_id)
+        reason = _unusable(claim, link)
+        if reason is None and "full_name" not in errors and not same_name(typed_name, link.person.name):
+            errors["full_name"] = "The name you typed does not match the name HR has for this link."
+        if reason is None and not errors:
+            _refuse_changed_text(link.round)
+            ack = rounds.Acknowledgement(" ".join(typed_name.split()), drawing, request.remote_addr,
+                                         request.user_agent.string[:500])
+            receipt_id = rounds.record_signature(conn, link, ack)
+    if receipt_id is not None:
+        return redirect(url_for("sign.receipt", receipt_id=receipt_id), 303)
+    if reason is not None:
+        return _unusable_page(reason, link)
     if errors:
         return _page(token, link, errors, typed_name[:200], status=400)
-    _refuse_changed_text(link.round)
-    ack = rounds.Acknowledgement(" ".join(typed_name.split()), drawing, request.remote_addr,
-                                 request.user_agent.string[:500])
-    with db.transaction() as conn:
-        receipt_id = rounds.record_signature(conn, link, ack)
-    if receipt_id is None:  # removed from the round or sent a new link since _load: say which
-        return _load(token)[1]
-    return redirect(url_for("sign.receipt", receipt_id=receipt_id), 303)
+    return _load(token)[1]  # not recorded (PostgreSQL: removed or sent a new link meanwhile): say which
 
 
 @bp.get("/receipts/<receipt_id>")
