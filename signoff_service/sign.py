@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import hmac
+import re
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from markupsafe import escape
 
 from . import db, rounds
+from .csrf import csrf_token
 from .drawing import InvalidDrawing, check_drawing
 from .errors import render_error, sentence
 from .links import verification_link
@@ -103,6 +106,8 @@ def _refuse_changed_text(round_row) -> None:
 def _page(token, link, errors=None, typed_name="", status=200):
     round_row = link.round
     _refuse_changed_text(round_row)
+    if not errors and link.older_receipt_id is None and not session:
+        return _round_form(round_row, link.person.name, csrf_token(bound_to=token)), status
     protocol, version = find_version(round_row.council_id, round_row.version_id)
     older = changes = older_version = None
     if link.older_receipt_id is not None:
@@ -113,11 +118,48 @@ def _page(token, link, errors=None, typed_name="", status=200):
             changes = redline(protocol, older_version, version)
         except UnknownProtocol:
             older_version = None
-    return render_template("sign/sign.html", token=token, person=link.person, round=round_row, protocol=protocol,
-                           version=version, protocol_html=version_html(protocol, version),
+    return render_template("sign/sign.html", name=link.person.name, form_token=csrf_token(bound_to=token),
+                           round=round_row, protocol=protocol, version=version,
+                           protocol_html=version_html(protocol, version),
                            statements=rounds.round_statements(round_row), errors=errors or {},
                            typed_name=typed_name, older=older, older_version=older_version, redline=changes,
                            handbook_url=handbook_url(round_row.council_id, round_row.version_id)), status
+
+
+# The blank signing form is the same page for everyone in a round but for the signer's name and
+# their link's form token. It is rendered once per round (in each worker) with these stand-ins, which
+# no protocol text or name can contain, and filled in for each request: the busiest page skips the
+# template. Forms with errors or a redline, and requests with a session (HR's), render in full.
+_STAND_INS = {"\x00signoff:name\x00": "name", "\x00signoff:form-token\x00": "form_token"}
+_STAND_IN = re.compile("|".join(_STAND_INS))
+_ROUND_FORMS_KEPT = 64
+
+
+def _round_form(round_row, name: str, form_token: str) -> bytes:
+    forms = current_app.extensions.setdefault("signoff.round_forms", {})
+    key = (round_row.id, request.script_root)
+    parts = forms.get(key)
+    if parts is None:
+        if len(forms) >= _ROUND_FORMS_KEPT:
+            forms.pop(next(iter(forms)))
+        parts = forms[key] = _round_form_parts(round_row)
+    values = {"name": escape(name).encode("utf-8"), "form_token": escape(form_token).encode("utf-8")}
+    return b"".join(values[part] if isinstance(part, str) else part for part in parts)
+
+
+def _round_form_parts(round_row) -> list:
+    """The rendered form as UTF-8 pieces, with the names of the values that go between them."""
+    protocol, version = find_version(round_row.council_id, round_row.version_id)
+    stand_ins = {value: key for key, value in _STAND_INS.items()}
+    html = render_template("sign/sign.html", round=round_row, protocol=protocol, version=version,
+                           protocol_html=version_html(protocol, version), errors={}, typed_name="", older=None,
+                           statements=rounds.round_statements(round_row), **stand_ins,
+                           handbook_url=handbook_url(round_row.council_id, round_row.version_id))
+    parts, last = [], 0
+    for match in _STAND_IN.finditer(html):
+        parts += [html[last:match.start()].encode("utf-8"), _STAND_INS[match[0]]]
+        last = match.end()
+    return parts + [html[last:].encode("utf-8")]
 
 
 @bp.get("/sign/<token>")

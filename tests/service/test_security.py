@@ -299,7 +299,7 @@ def test_every_post_form_in_the_templates_carries_the_csrf_token():
             if re.search(r'method="post"', form.split(">", 1)[0], re.I):
                 forms += 1
                 # HR's forms: the session's token; the signing form: its token bound to the personal link.
-                assert re.search(r'<input type="hidden" name="csrf_token" value="\{\{ csrf_token\((bound_to=token)?\) \}\}">',
+                assert re.search(r'<input type="hidden" name="csrf_token" value="\{\{ (csrf_token\(\)|form_token) \}\}">',
                                  form), (template, form[:80])
     assert forms >= 8
 

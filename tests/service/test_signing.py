@@ -147,3 +147,24 @@ def test_the_date_is_the_servers_and_a_posted_date_is_ignored(app, client, runne
     when = datetime.strptime(signed_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
     assert before - timedelta(seconds=1) <= when <= datetime.now(timezone.utc)
     assert "2001" not in receipt and f"{signed_at[:10]} {signed_at[11:19]} UTC" in receipt
+
+
+def test_everyone_in_a_round_gets_their_own_form(app, runner, tmp_path):
+    # The blank form is rendered once per round and filled in per signer (sign._round_form):
+    # each person must see their own name, escaped, and a form token that signs their link only.
+    people = tmp_path / "people.csv"
+    people.write_text('name,email,role\nJane Smith,jane@example.org,member\n'
+                      '"Ann <b>O\'Neil</b> & Co",ann@example.org,officer\n')
+    round_id = open_round(runner, people, "south-ribble")
+    paths = links(runner, round_id)
+    jane, ann = (app.test_client().get(paths[email]) for email in ("jane@example.org", "ann@example.org"))
+    assert jane.status_code == ann.status_code == 200
+    assert jane.text.count("Jane Smith") == 2 and "O&#39;Neil" not in jane.text
+    assert ann.text.count("Ann &lt;b&gt;O&#39;Neil&lt;/b&gt; &amp; Co") == 2 and "Jane Smith" not in ann.text
+    assert "\x00" not in jane.text + ann.text
+    assert csrf_from(jane.text) != csrf_from(ann.text)
+    assert jane.text.replace("Jane Smith", "?").replace(csrf_from(jane.text), "?") == \
+        ann.text.replace("Ann &lt;b&gt;O&#39;Neil&lt;/b&gt; &amp; Co", "?").replace(csrf_from(ann.text), "?")
+    signed = app.test_client().post(paths["ann@example.org"], data={
+        "csrf_token": csrf_from(ann.text), "agree": "yes", "full_name": "Ann <b>O'Neil</b> & Co"})
+    assert signed.status_code == 303
