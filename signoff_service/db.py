@@ -8,6 +8,7 @@ PostgreSQL: the same SQL; migrations serialise on an advisory lock.
 from __future__ import annotations
 
 import fcntl
+import os
 import re
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -71,13 +72,9 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    options = connection.get_execution_options()
+    write = connection.get_execution_options().get("signoff_write", False)
     # On the driver's connection: this runs before every transaction, the signing path's included.
-    if options.get("signoff_write", False):
-        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
-    elif options.get("signoff_snapshot", True):
-        connection.connection.driver_connection.execute("BEGIN")
-    # else: one statement, which SQLite runs atomically by itself (see `reading`)
+    connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def init_app(app) -> None:
@@ -89,7 +86,6 @@ def init_app(app) -> None:
     engine = make_engine(url)
     app.extensions["signoff.engine"] = engine
     app.extensions["signoff.write_engine"] = engine.execution_options(signoff_write=True)
-    app.extensions["signoff.statement_engine"] = engine.execution_options(signoff_snapshot=False)
     app.extensions["signoff.write_lock"] = sqlite_write_lock_path(engine)
     migrate(engine)
     engine.dispose()  # no pooled connection outlives a fork (gunicorn --preload makes workers from this process)
@@ -109,11 +105,13 @@ def transaction() -> Iterator[Connection]:
             yield conn
         return
     # SQLite: queue on a kernel lock first (see sqlite_write_lock_path), then BEGIN IMMEDIATE.
-    with open(lock_path, "a") as lock_file:
-        fcntl.flock(lock_file, fcntl.LOCK_EX)
+    lock_fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX)
         with write_engine.begin() as conn:
             yield conn
-    # Closing the file released the lock, after the commit or rollback.
+    finally:
+        os.close(lock_fd)  # releases the lock, after the commit or rollback
 
 
 def sqlite_write_lock_path(engine: Engine) -> str | None:
@@ -134,12 +132,9 @@ def sqlite_write_lock_path(engine: Engine) -> str | None:
 
 
 @contextmanager
-def reading(snapshot: bool = True) -> Iterator[Connection]:
-    """A read-only connection. Its reads see one snapshot of the database; `snapshot=False` is for
-    a single statement (atomic by itself), and skips the BEGIN that would cost the signing page
-    as much as its one query."""
-    read_engine = current_app.extensions["signoff.engine" if snapshot else "signoff.statement_engine"]
-    with read_engine.connect() as conn:
+def reading() -> Iterator[Connection]:
+    """A read-only connection; its reads see one snapshot of the database."""
+    with engine().connect() as conn:
         yield conn
         conn.rollback()
 
@@ -159,15 +154,30 @@ class HotStatement:
         self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict]] = {}
 
     def run(self, conn: Connection, params: dict):
-        """Execute with `params`; returns the DBAPI cursor (fetchone(), rowcount)."""
-        compiled = self._compiled.get(conn.dialect.name)
+        """Execute with `params` in `conn`'s transaction; returns the DBAPI cursor (fetchone(), rowcount)."""
+        cursor = conn.connection.cursor()
+        cursor.execute(*self._arguments(conn.dialect, params))
+        return cursor
+
+    def first(self, params: dict) -> tuple | None:
+        """Run this read by itself (one statement is atomic, so no BEGIN) on a pooled DBAPI
+        connection; returns its first row."""
+        read_engine = engine()
+        connection = read_engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(*self._arguments(read_engine.dialect, params))
+            return cursor.fetchone()
+        finally:
+            connection.close()  # back to the pool, which rolls back whatever the driver began
+
+    def _arguments(self, dialect, params: dict) -> tuple[str, tuple | dict]:
+        compiled = self._compiled.get(dialect.name)
         if compiled is None:
-            compiled = self._compiled[conn.dialect.name] = self._compile(conn.dialect)
+            compiled = self._compiled[dialect.name] = self._compile(dialect)
         sql, order, defaults = compiled
         values = {**defaults, **params} if defaults else params
-        cursor = conn.connection.cursor()
-        cursor.execute(sql, tuple(values[name] for name in order) if order is not None else values)
-        return cursor
+        return sql, tuple(values[name] for name in order) if order is not None else values
 
     def _compile(self, dialect):
         compiled = self.statement.compile(dialect=dialect)

@@ -217,8 +217,10 @@ class SigningLink:
     older_receipt_id: str | None
 
 
-def signing_link(conn: Connection, person_id: str) -> SigningLink | None:
-    row = _LINK_STATE.run(conn, {"person_id": person_id}).fetchone()
+def signing_link(conn: Connection | None, person_id: str) -> SigningLink | None:
+    """The link's state, read in `conn`'s transaction, or on its own when `conn` is None."""
+    params = {"person_id": person_id}
+    row = _LINK_STATE.run(conn, params).fetchone() if conn is not None else _LINK_STATE.first(params)
     if row is None:
         return None
     split = _PEOPLE_COLUMNS + _ROUND_COLUMNS

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hmac
 import re
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, render_template, request, session, url_for
 from markupsafe import escape
 
 from . import db, rounds
@@ -42,6 +42,15 @@ def _contact_for(person_id: str | None) -> str | None:
     return round_row.created_by if round_row and "@" in round_row.created_by else None
 
 
+def _to_receipt(receipt_id: str):
+    # No "Redirecting..." body: every client follows a 303, and this answers every signature.
+    return "", 303, {"Location": url_for("sign.receipt", receipt_id=receipt_id)}
+
+
+def _user_agent() -> str:
+    return request.headers.get("User-Agent", "")[:500]
+
+
 def _claim(token: str):
     """(what a genuine, current link claims: person and generation, None) or (None, the response to send)."""
     try:
@@ -51,7 +60,7 @@ def _claim(token: str):
         with db.reading() as conn:
             signature = rounds.signature_of(conn, e.person_id) if e.person_id else None
         if signature is not None:
-            return None, redirect(url_for("sign.receipt", receipt_id=signature.id), 303)
+            return None, _to_receipt(signature.id)
         return None, link_problem(e, _contact_for(e.person_id))
     except LinkError as e:
         return None, link_problem(e)
@@ -74,7 +83,7 @@ def _unusable_page(reason: str, link):
     if reason == "unknown":
         return link_problem(LinkError("this link's person is not in any sign-off round"))
     if reason == "signed":
-        return redirect(url_for("sign.receipt", receipt_id=link.receipt_id), 303)
+        return _to_receipt(link.receipt_id)
     contact = link.round.created_by if "@" in link.round.created_by else None
     if reason == "withdrawn":
         return render_error(410, "This signing link has been withdrawn",
@@ -90,8 +99,7 @@ def _load(token: str):
     claim, problem = _claim(token)
     if problem is not None:
         return None, problem
-    with db.reading(snapshot=False) as conn:
-        link = rounds.signing_link(conn, claim.person_id)
+    link = rounds.signing_link(None, claim.person_id)
     reason = _unusable(claim, link)
     return (None, _unusable_page(reason, link)) if reason else (link, None)
 
@@ -169,7 +177,7 @@ def sign(token: str):
         return problem
     if link.person.first_opened_at is None:  # later views are read-only: no write lock taken
         with db.transaction() as conn:
-            rounds.record_first_open(conn, link.person, request.remote_addr, request.user_agent.string[:500])
+            rounds.record_first_open(conn, link.person, request.remote_addr, _user_agent())
     body, status = _page(token, link)
     return body, status, {"Cache-Control": "no-store"}
 
@@ -200,10 +208,10 @@ def submit(token: str):
         if reason is None and not errors:
             _refuse_changed_text(link.round)
             ack = rounds.Acknowledgement(" ".join(typed_name.split()), drawing, request.remote_addr,
-                                         request.user_agent.string[:500])
+                                         _user_agent())
             receipt_id = rounds.record_signature(conn, link, ack)
     if receipt_id is not None:
-        return redirect(url_for("sign.receipt", receipt_id=receipt_id), 303)
+        return _to_receipt(receipt_id)
     if reason is not None:
         return _unusable_page(reason, link)
     if errors:
