@@ -11,11 +11,12 @@ same settings, and every measurement is made in --rounds passes interleaved with
 other load on the machine falls on the service and its ceiling alike:
 
 - signing (bench/signer_driver.py, --signers concurrent signers in separate processes):
-  --signatures people open their personal link once (GET: keeps the CSRF token and any cookie
-  token), then each of them signs once (POST the form; 303 to the receipt). Beside it, the same
+  --signatures people open their personal link once (GET: keeps the form's CSRF token, and any
+  cookie), then each of them signs once (POST the form; 303 to the receipt). Beside it, the same
   driver POSTs the same form as many times to each of the bare app's one-durable-insert
   endpoints (writers waiting in SQLite's busy handler, as the issue measured; and writers queued
-  on a file lock, as the service does); the target is checked against the faster of the two.
+  on a file lock, as the service does); the target is checked against each: the busy-handler
+  insert is the ceiling as the issue defines it, the flock-queued one is stricter.
   Each pass stops at --max-seconds.
 - pages (wrk, --signers connections, --seconds a pass): the signing page (a repeat view), the HR
   dashboard and the HR round page (logged in) with --people people in the round; beside the bare
@@ -292,7 +293,7 @@ def measure(args, work: Path) -> tuple[dict[str, Figures], request_cpu.Seeded]:
 def ratio(name: str, part: Figures, whole: Figures, target: float | None = None, extra_ok: bool = True,
           extra: str = "") -> str:
     value = part.rate / whole.rate if whole.rate else 0.0
-    text = f"{name:<44} {value:6.0%}"
+    text = f"{name:<50} {value:6.0%}"
     if target is not None:
         met = value >= target and extra_ok and not part.bad and not whole.bad
         text += f" (target >= {target:.0%}{extra}): {'MET' if met else 'MISSED'}"
@@ -329,11 +330,10 @@ def main() -> None:
             print(f"{figures[key].line()}   [{cpu[key]:.2f} ms]")
         print()
         sign, const = figures["sign"], figures["const"]
-        ceiling = max(figures["insert"], figures["queued"], key=lambda f: f.rate)  # the higher, stricter one
-        print(ratio("signing / durable-insert ceiling", sign, ceiling, 0.70, sign.p99_ms < 150,
-                    f", p99 {sign.p99_ms:.0f} ms < 150 ms"))
-        print(ratio("signing / durable insert, busy handler", sign, figures["insert"]))
-        print(ratio("signing / durable insert, flock-queued", sign, figures["queued"]))
+        p99_ok, p99_text = sign.p99_ms < 150, f", p99 {sign.p99_ms:.0f} ms < 150 ms"
+        print(ratio("signing / durable insert, busy handler (issue)", sign, figures["insert"], 0.70, p99_ok, p99_text))
+        print(ratio("signing / durable insert, flock-queued (stricter)", sign, figures["queued"], 0.70, p99_ok,
+                    p99_text))
         print(ratio("signing page (repeat view) / constant", figures["view"], const, 0.50))
         print(ratio("signing page (first open) / constant", figures["open"], const))
         print(ratio("HR dashboard / constant", figures["dashboard"], const))

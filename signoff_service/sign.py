@@ -111,27 +111,32 @@ def _refuse_changed_text(round_row) -> None:
                                "cannot be signed through this link. Please contact HR for a new link.")
 
 
-def _page(token, link, errors=None, typed_name="", status=200):
-    round_row = link.round
-    _refuse_changed_text(round_row)
-    if not errors and link.older_receipt_id is None and not session:
-        return _round_form(round_row, link.person.name, csrf_token(bound_to=token)), status
+def _form_context(round_row) -> dict:
+    """What the signing form shows of the round and its protocol version: the same for everyone in it."""
     protocol, version = find_version(round_row.council_id, round_row.version_id)
+    return dict(round=round_row, protocol=protocol, version=version, protocol_html=version_html(protocol, version),
+                statements=rounds.round_statements(round_row),
+                handbook_url=handbook_url(round_row.council_id, round_row.version_id))
+
+
+def _page(token, link, errors=None, typed_name="", status=200):
+    _refuse_changed_text(link.round)
+    form_token = csrf_token(bound_to=token)
+    if not errors and link.older_receipt_id is None and not session:
+        return _round_form(link.round, link.person.name, form_token), status
+    context = _form_context(link.round)
     older = changes = older_version = None
     if link.older_receipt_id is not None:
         with db.reading() as conn:
             older = rounds.get_signature(conn, link.older_receipt_id)
         try:
-            _, older_version = find_version(round_row.council_id, older.version_id)
-            changes = redline(protocol, older_version, version)
+            _, older_version = find_version(link.round.council_id, older.version_id)
+            changes = redline(context["protocol"], older_version, context["version"])
         except UnknownProtocol:
             older_version = None
-    return render_template("sign/sign.html", name=link.person.name, form_token=csrf_token(bound_to=token),
-                           round=round_row, protocol=protocol, version=version,
-                           protocol_html=version_html(protocol, version),
-                           statements=rounds.round_statements(round_row), errors=errors or {},
+    return render_template("sign/sign.html", name=link.person.name, form_token=form_token, errors=errors or {},
                            typed_name=typed_name, older=older, older_version=older_version, redline=changes,
-                           handbook_url=handbook_url(round_row.council_id, round_row.version_id)), status
+                           **context), status
 
 
 # The blank signing form is the same page for everyone in a round but for the signer's name and
@@ -157,12 +162,9 @@ def _round_form(round_row, name: str, form_token: str) -> bytes:
 
 def _round_form_parts(round_row) -> list:
     """The rendered form as UTF-8 pieces, with the names of the values that go between them."""
-    protocol, version = find_version(round_row.council_id, round_row.version_id)
     stand_ins = {value: key for key, value in _STAND_INS.items()}
-    html = render_template("sign/sign.html", round=round_row, protocol=protocol, version=version,
-                           protocol_html=version_html(protocol, version), errors={}, typed_name="", older=None,
-                           statements=rounds.round_statements(round_row), **stand_ins,
-                           handbook_url=handbook_url(round_row.council_id, round_row.version_id))
+    html = render_template("sign/sign.html", errors={}, typed_name="", older=None, **stand_ins,
+                           **_form_context(round_row))
     parts, last = [], 0
     for match in _STAND_IN.finditer(html):
         parts += [html[last:match.start()].encode("utf-8"), _STAND_INS[match[0]]]
