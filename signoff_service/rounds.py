@@ -275,30 +275,33 @@ def all_rounds(conn: Connection) -> list[tuple]:
 
 def people_in_round(conn: Connection, round_row, role: str | None = None, status: str | None = None,
                     limit: int | None = None, offset: int = 0):
-    """The round's people with their signature (if any) and any older-version signature, by name."""
-    older = (select(db.people.c.email_key, func.max(db.signatures.c.signed_at).label("older_signed_at"))
-             .select_from(SIGNED_PEOPLE)
-             .where(db.signatures.c.council_id == round_row.council_id,
-                    db.signatures.c.version_id != round_row.version_id)
-             .group_by(db.people.c.email_key).subquery())
-    query = (select(db.people, db.signatures.c.id.label("receipt_id"), db.signatures.c.signed_at,
-                    older.c.older_signed_at)
-             .select_from(db.people.outerjoin(db.signatures, db.signatures.c.person_id == db.people.c.id)
-                          .outerjoin(older, older.c.email_key == db.people.c.email_key))
-             .where(db.people.c.round_id == round_row.id, db.people.c.removed_at.is_(None))
-             .order_by(db.people.c.name, db.people.c.email_key))
+    """(how many match, the matching people by name): each with their signature, if any, and when they
+    last signed another version of the same council's protocol, if they did."""
+    conditions = [db.people.c.round_id == round_row.id, db.people.c.removed_at.is_(None)]
     if role:
-        query = query.where(db.people.c.role == role)
+        conditions.append(db.people.c.role == role)
     if status == "signed":
-        query = query.where(db.signatures.c.id.is_not(None))
+        conditions.append(db.signatures.c.id.is_not(None))
     elif status == "unsigned":
-        query = query.where(db.signatures.c.id.is_(None))
+        conditions.append(db.signatures.c.id.is_(None))
     elif status in ("outstanding", "overdue"):
         if (status == "overdue") != is_overdue(round_row):
-            query = query.where(false())  # none are in that state today
+            conditions.append(false())  # none are in that state today
         else:
-            query = query.where(db.signatures.c.id.is_(None))
-    count = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+            conditions.append(db.signatures.c.id.is_(None))
+    with_signature = db.people.outerjoin(db.signatures, db.signatures.c.person_id == db.people.c.id)
+    count = conn.execute(select(func.count()).select_from(with_signature).where(*conditions)).scalar_one()
+    # Per listed person (a correlated subquery), so a page of 100 looks up 100 people, not everyone.
+    older_signer, older = db.people.alias("older_signer"), db.signatures.alias("older")
+    older_signed_at = (select(func.max(older.c.signed_at))
+                       .select_from(older.join(older_signer, older_signer.c.id == older.c.person_id))
+                       .where(older_signer.c.email_key == db.people.c.email_key,
+                              older.c.council_id == round_row.council_id, older.c.version_id != round_row.version_id)
+                       .scalar_subquery())
+    query = (select(db.people, db.signatures.c.id.label("receipt_id"), db.signatures.c.signed_at,
+                    older_signed_at.label("older_signed_at"))
+             .select_from(with_signature).where(*conditions)
+             .order_by(db.people.c.name, db.people.c.email_key))
     if limit is not None:
         query = query.limit(limit).offset(offset)
     return count, list(conn.execute(query))

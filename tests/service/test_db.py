@@ -200,4 +200,5 @@ def test_upgrading_an_existing_database_keeps_its_records(monkeypatch, make_app,
     assert runner.invoke(args=["register", round_id]).stdout.count(",outstanding,") == 3
     assert runner.invoke(args=["verify-ledger"]).stdout.strip() == "ledger OK: 5 entries"  # opened, 3 added, the export
     with upgraded.app_context(), db.reading() as conn:
-        assert [n for (n,) in conn.exec_driver_sql("SELECT number FROM schema_migrations ORDER BY number")] == [1, 2]
+        applied = [n for (n,) in conn.exec_driver_sql("SELECT number FROM schema_migrations ORDER BY number")]
+    assert applied == sorted({number for number, _, _ in db.migrations(upgraded.extensions["signoff.engine"].dialect.name)})
