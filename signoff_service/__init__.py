@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(sign.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
+    app.jinja_env.globals["current_admin"] = auth.current_admin
     app.register_blueprint(admin.bp)
     cli.init_app(app)
     app.after_request(security_headers)

@@ -84,19 +84,22 @@ def logout():
     return redirect(url_for("auth.login"), 303)
 
 
-@bp.before_app_request
-def load_admin():
-    g.admin = None
-    admin_id = session.get("admin_id")
-    if admin_id:
-        with db.reading() as conn:
-            g.admin = conn.execute(select(db.admins).where(db.admins.c.id == admin_id)).first()
+def current_admin():
+    """The signed-in HR account, or None: looked up once per request, and only when asked (the
+    signing pages, the busiest, never ask). Sets `g.admin` for the views behind `login_required`."""
+    if "admin" not in g:
+        admin_id = session.get("admin_id")
+        g.admin = None
+        if admin_id:
+            with db.reading() as conn:
+                g.admin = conn.execute(select(db.admins).where(db.admins.c.id == admin_id)).first()
+    return g.admin
 
 
 def login_required(view):
     @functools.wraps(view)
     def wrapped(**kwargs):
-        if g.admin is None:
+        if current_admin() is None:
             return redirect(url_for("auth.login", next=request.path), 303)
         return view(**kwargs)
     return wrapped
