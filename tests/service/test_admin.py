@@ -220,3 +220,11 @@ def test_bad_due_date_or_protocol_is_a_clear_error_and_opens_nothing(client, aut
         result = runner.invoke(args=["open-round", *args, "--people", str(people_csv)])
         assert result.exit_code == 1 and message in result.output and result.stdout == "", args
     assert "No rounds yet" in client.get("/admin/").text
+
+
+def test_hr_sees_their_sign_out_button_and_signers_never_do(app, client, runner, auth, people_csv):
+    path = links(runner, open_round(runner, people_csv, "south-ribble"))["jane@example.org"]
+    assert "Sign out" not in app.test_client().get(path).text
+    auth.login()
+    assert "Sign out (hr@example.org)" in client.get("/admin/").text
+    assert "Sign out (hr@example.org)" in client.get(path).text  # HR opening a link sees it in full
