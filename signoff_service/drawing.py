@@ -7,6 +7,9 @@ import re
 import xml.etree.ElementTree as ET
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# The pad draws 600 x 180; this leaves room for a sharper pad, and refuses a few-KB PNG that
+# claims enough pixels to exhaust the memory of whoever opens the receipt or the register.
+MAX_PNG_SIZE = (2400, 1200)
 DATA_URL = re.compile(r"^data:(image/png|image/svg\+xml)(;base64)?,(.*)$", re.S)
 SVG_NS = "{http://www.w3.org/2000/svg}"
 # Drawing elements and their geometry/style attributes; anything else (script, links, events,
@@ -38,11 +41,20 @@ def check_drawing(value: str, max_bytes: int) -> str | None:
     if len(raw) > max_bytes:
         raise InvalidDrawing(f"the drawn signature is larger than {max_bytes // 1024} KB")
     if mime == "image/png":
-        if not raw.startswith(PNG_MAGIC):
-            raise InvalidDrawing("the drawn signature says it is a PNG but is not one")
+        _check_png(raw)
         return value
     _check_svg(raw)
     return value
+
+
+def _check_png(raw: bytes) -> None:
+    # The first chunk of every PNG is IHDR: 4 bytes length, b"IHDR", then width and height.
+    if not raw.startswith(PNG_MAGIC) or raw[12:16] != b"IHDR" or len(raw) < 24:
+        raise InvalidDrawing("the drawn signature says it is a PNG but is not one")
+    width, height = int.from_bytes(raw[16:20], "big"), int.from_bytes(raw[20:24], "big")
+    if not (0 < width <= MAX_PNG_SIZE[0] and 0 < height <= MAX_PNG_SIZE[1]):
+        raise InvalidDrawing(f"the drawn signature is {width} x {height} pixels; at most "
+                             f"{MAX_PNG_SIZE[0]} x {MAX_PNG_SIZE[1]} is accepted")
 
 
 def _check_svg(raw: bytes) -> None:

@@ -99,9 +99,21 @@ def test_form_errors_name_the_field_and_keep_nothing(app, client, runner, people
     assert ",signed," not in register
 
 
+def png_image(width: int, height: int) -> bytes:
+    """A real PNG (blank, greyscale): the signature, IHDR, one IDAT, IEND."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\0" + b"\xff" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
+
+
 def test_drawn_png_signature_is_kept_and_shown_on_the_receipt(client, runner, people_csv):
     import base64
-    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 64).decode()
+    png = base64.b64encode(png_image(600, 180)).decode()
     round_id = open_round(runner, people_csv, "south-ribble")
     response = sign(client, links(runner, round_id)["ann@example.org"], "Ann Lee",
                     signature=f"data:image/png;base64,{png}")
@@ -168,3 +180,18 @@ def test_everyone_in_a_round_gets_their_own_form(app, runner, tmp_path):
     signed = app.test_client().post(paths["ann@example.org"], data={
         "csrf_token": csrf_from(ann.text), "agree": "yes", "full_name": "Ann <b>O'Neil</b> & Co"})
     assert signed.status_code == 303
+
+
+def test_a_png_claiming_huge_dimensions_is_refused(client, runner, people_csv):
+    # A few bytes that would decode to gigabytes in the browser of whoever opens the receipt.
+    import base64
+    import struct
+    small = png_image(600, 180)
+    bomb = small[:16] + struct.pack(">II", 20_000, 20_000) + small[24:]  # the same PNG, claiming 20000 x 20000
+    url = f"data:image/png;base64,{base64.b64encode(bomb).decode()}"
+    path = links(runner, open_round(runner, people_csv, "south-ribble"))["jane@example.org"]
+    response = sign(client, path, "Jane Smith", signature=url)
+    assert response.status_code == 400 and "20000 x 20000 pixels" in response.text
+    assert 'name="full_name"' in client.get(path).text  # still unsigned
+    ok = sign(client, path, "Jane Smith", signature=f"data:image/png;base64,{base64.b64encode(small).decode()}")
+    assert ok.status_code == 303
