@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, and_, func, or_, select
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -39,11 +39,25 @@ def create_admin(conn: Connection, email: str, password: str, actor: str = "cli"
     return admin_id
 
 
-def _recent_failures(conn: Connection, email: str, ip: str, window: int) -> int:
-    since = (datetime.now(timezone.utc) - timedelta(seconds=window)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return conn.execute(select(func.count()).select_from(db.login_failures)
-                        .where(db.login_failures.c.at >= since,
-                               or_(db.login_failures.c.email == email, db.login_failures.c.ip == ip))).scalar_one()
+# Failed logins allowed within the window, as multiples of LOGIN_MAX_FAILURES: for one account from
+# one address (a guesser); from one address over all accounts (a sprayer); for one account over
+# all addresses, high enough that nobody can lock HR out of their own account with a few tries,
+# low enough to stop guessing from many addresses (with scrypt and 12-character passwords).
+FAILURE_LIMITS = {"account and address": 1, "address": 4, "account": 20}
+
+
+def _refused_by(conn: Connection, email: str, ip: str, config) -> str | None:
+    """Which login limit this attempt would break ('account and address', ...), or None."""
+    since = (datetime.now(timezone.utc) - timedelta(seconds=config["LOGIN_WINDOW_SECONDS"])
+             ).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    same_email, same_ip = db.login_failures.c.email == email, db.login_failures.c.ip == ip
+    counts = conn.execute(select(func.count().filter(and_(same_email, same_ip)), func.count().filter(same_ip),
+                                 func.count().filter(same_email))
+                          .where(db.login_failures.c.at >= since, or_(same_email, same_ip))).one()
+    for (limit, times), count in zip(FAILURE_LIMITS.items(), counts):
+        if count >= times * config["LOGIN_MAX_FAILURES"]:
+            return limit
+    return None
 
 
 @bp.route("/login", methods=("GET", "POST"))
@@ -55,9 +69,10 @@ def login():
         ip = request.remote_addr or "unknown"
         config = current_app.config
         with db.transaction() as conn:
-            if _recent_failures(conn, email, ip, config["LOGIN_WINDOW_SECONDS"]) >= config["LOGIN_MAX_FAILURES"]:
-                raise TooManyRequests("Too many failed sign-in attempts for this account or address. "
-                                      "Wait a while and try again.", retry_after=config["LOGIN_WINDOW_SECONDS"])
+            limit = _refused_by(conn, email, ip, config)
+            if limit is not None:
+                raise TooManyRequests(f"Too many failed sign-in attempts for this {limit}. Wait a while and "
+                                      "try again.", retry_after=config["LOGIN_WINDOW_SECONDS"])
             admin = conn.execute(select(db.admins).where(db.admins.c.email == email)).first()
             if admin is not None and check_password_hash(admin.password_hash, password):
                 ledger.append(conn, "admin signed in", email, ip=ip)

@@ -57,8 +57,9 @@ SETTINGS = (
     Setting("MAX_CONTENT_LENGTH", 2 * 1024 * 1024, "Largest request body in bytes (CSV uploads, signatures); "
             "larger gets 413.", int),
     Setting("MAX_SIGNATURE_BYTES", 200 * 1024, "Largest drawn signature (decoded PNG/SVG) in bytes.", int),
-    Setting("LOGIN_MAX_FAILURES", 5, "Failed HR logins allowed per email or IP address within "
-            "LOGIN_WINDOW_SECONDS before further attempts get 429.", int),
+    Setting("LOGIN_MAX_FAILURES", 5, "Failed HR logins allowed within LOGIN_WINDOW_SECONDS for one account "
+            "from one IP address before further attempts get 429 (4x that from one address over all accounts, "
+            "20x for one account over all addresses).", int),
     Setting("LOGIN_WINDOW_SECONDS", 900, "The login rate-limit window.", int),
     Setting("PASSWORD_HASH_METHOD", "scrypt", "werkzeug.security hash method for HR passwords (e.g. scrypt, or "
             "scrypt:32768:8:1 to pin the cost).", str),

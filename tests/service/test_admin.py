@@ -23,6 +23,31 @@ def test_wrong_password_is_refused_and_login_is_rate_limited(client, auth):
     assert client.get("/admin/").status_code == 303
 
 
+def login_from(client, address: str, email: str = ADMIN_EMAIL, password: str = "not the password at all"):
+    page = client.get("/admin/login", environ_base={"REMOTE_ADDR": address})
+    return client.post("/admin/login", environ_base={"REMOTE_ADDR": address},
+                       data={"csrf_token": csrf_from(page.text), "email": email, "password": password})
+
+
+def test_failed_logins_elsewhere_do_not_lock_hr_out(app, client, auth):
+    for _ in range(5):  # someone guessing HR's password from one address...
+        assert login_from(client, "198.51.100.7").status_code == 400
+    assert login_from(client, "198.51.100.7").status_code == 429  # ...is stopped there
+    hr = app.test_client()  # ...while HR, at their own address, still gets in
+    assert login_from(hr, "203.0.113.20", password="correct horse battery staple").status_code == 303
+
+
+def test_many_failures_are_limited_per_address_and_per_account(client, auth):
+    for i in range(20):  # one address trying many accounts
+        assert login_from(client, "198.51.100.8", email=f"user{i}@example.org").status_code == 400
+    refused = login_from(client, "198.51.100.8", email="someone.new@example.org")
+    assert refused.status_code == 429 and "this address" in refused.text
+    for i in range(100):  # one account tried from many addresses
+        assert login_from(client, f"10.0.{i // 200}.{i % 200 + 1}").status_code == 400
+    refused = login_from(client, "10.9.9.9", password="correct horse battery staple")
+    assert refused.status_code == 429 and "this account" in refused.text
+
+
 def test_create_admin_checks_password_and_duplicates(runner, auth):
     short = runner.invoke(args=["create-admin", "x@example.org", "--password", "short"])
     assert short.exit_code == 1 and "at least 12" in short.output
