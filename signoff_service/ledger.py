@@ -35,7 +35,7 @@ def entry_hash(seq: int, at: str, event: str, actor: str, round_id: str | None, 
 # Appends are on every write path, the signing POST's included: hot statements (see db.HotStatement).
 _LOCK_HEAD = db.HotStatement(select(db.ledger_head.c.seq, db.ledger_head.c.hash)
                              .where(db.ledger_head.c.id == 1).with_for_update())
-_INSERT_ENTRY = db.HotStatement(db.ledger.insert().values(**{name: bindparam(name) for name in db.ledger.c.keys()}))
+_INSERT_ENTRY = db.HotStatement(db.ledger.insert())
 _MOVE_HEAD = db.HotStatement(update(db.ledger_head).where(db.ledger_head.c.id == 1)
                              .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
 

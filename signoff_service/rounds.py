@@ -170,7 +170,7 @@ _INSERT_SIGNATURE_FOR_LINK = db.HotStatement(text("""
     ON CONFLICT (person_id) DO NOTHING"""))
 
 
-def record_signature(conn: Connection, link: "SigningLink", ack: Acknowledgement) -> str | None:
+def record_signature(conn: Connection, link: SigningLink, ack: Acknowledgement) -> str | None:
     """Store the signature and its ledger entry; returns the receipt id (the earlier one if the person
     has signed already), or None if the person was removed or their link reissued since `link` was read."""
     person, round_row = link.person, link.round
