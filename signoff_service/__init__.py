@@ -38,19 +38,29 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+SECURITY_HEADERS = (("Content-Security-Policy", CONTENT_SECURITY_POLICY), ("X-Content-Type-Options", "nosniff"),
+                    ("Referrer-Policy", "no-referrer"),  # signing links carry tokens
+                    ("X-Frame-Options", "DENY"))
+
+
 def security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")  # signing links carry tokens
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    """Every response carries SECURITY_HEADERS, except where a view set its own."""
+    present = {key.lower() for key in response.headers.keys()}
+    response.headers.extend([(key, value) for key, value in SECURITY_HEADERS if key.lower() not in present])
     return response
 
 
 class CookieSessionOnlyWhenSent(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, which builds its serializer only when a cookie came with the
-    request: signers never have one (see csrf.py), and the signing page is the busiest page."""
+    """Flask's signed-cookie session, which does nothing for a request that came without a cookie
+    and left the session untouched: signers never have one (see csrf.py), and the signing page is
+    the busiest page."""
 
     def open_session(self, app, request):
-        if not request.cookies.get(self.get_cookie_name(app)):
+        if "HTTP_COOKIE" not in request.environ or not request.cookies.get(self.get_cookie_name(app)):
             return self.session_class()
         return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        if session or session.modified or session.accessed:
+            super().save_session(app, session, response)
+        # else: nothing to set, delete or vary on, which is all Flask's own would conclude

@@ -10,6 +10,8 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import sqlite3
+import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
@@ -54,9 +56,12 @@ def utcnow() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+SQLITE_CONNECT_ARGS = {"timeout": 30}
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args=SQLITE_CONNECT_ARGS)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -87,6 +92,7 @@ def init_app(app) -> None:
     app.extensions["signoff.engine"] = engine
     app.extensions["signoff.write_engine"] = engine.execution_options(signoff_write=True)
     app.extensions["signoff.write_lock"] = sqlite_write_lock_path(engine)
+    app.extensions["signoff.hot_readers"] = HotReaders(engine) if sqlite_write_lock_path(engine) else None
     migrate(engine)
     engine.dispose()  # no pooled connection outlives a fork (gunicorn --preload makes workers from this process)
 
@@ -104,14 +110,17 @@ def transaction() -> Iterator[Connection]:
         with write_engine.begin() as conn:
             yield conn
         return
-    # SQLite: queue on a kernel lock first (see sqlite_write_lock_path), then BEGIN IMMEDIATE.
-    lock_fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
-    try:
-        fcntl.flock(lock_fd, fcntl.LOCK_EX)
-        with write_engine.begin() as conn:
-            yield conn
-    finally:
-        os.close(lock_fd)  # releases the lock, after the commit or rollback
+    # SQLite: queue on a kernel lock first (see sqlite_write_lock_path), then BEGIN IMMEDIATE. The
+    # pooled connection is taken before the lock and given back after it: the lock is held for
+    # the transaction alone, since every writer waits for whoever holds it.
+    with write_engine.connect() as conn:
+        lock_fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
+        try:
+            fcntl.flock(lock_fd, fcntl.LOCK_EX)
+            with conn.begin():
+                yield conn
+        finally:
+            os.close(lock_fd)  # releases the lock, after the commit or rollback
 
 
 def sqlite_write_lock_path(engine: Engine) -> str | None:
@@ -160,9 +169,16 @@ class HotStatement:
         return cursor
 
     def first(self, params: dict) -> tuple | None:
-        """Run this read by itself (one statement is atomic, so no BEGIN) on a pooled DBAPI
-        connection; returns its first row."""
+        """Run this read by itself (one statement is atomic, so no BEGIN) and return its first row:
+        on SQLite, on the thread's own reading connection (see HotReaders); otherwise on a pooled one."""
         read_engine = engine()
+        readers = current_app.extensions["signoff.hot_readers"]
+        if readers is not None:
+            cursor = readers.connection().execute(*self._arguments(read_engine.dialect, params))
+            try:
+                return cursor.fetchone()
+            finally:
+                cursor.close()  # ends the statement, and so its snapshot: nothing holds the WAL back
         connection = read_engine.raw_connection()
         try:
             cursor = connection.cursor()
@@ -183,6 +199,30 @@ class HotStatement:
         compiled = self.statement.compile(dialect=dialect)
         defaults = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
         return compiled.string, tuple(compiled.positiontup) if compiled.positional else None, defaults
+
+
+class HotReaders:
+    """SQLite: one autocommit connection per thread (and process) for HotStatement.first, kept open.
+
+    Checking a connection out of SQLAlchemy's pool and back cost as much as the signing page's one
+    read itself (bench/signoff_load.py). A connection that only ever runs single statements in
+    autocommit holds no transaction between them, so keeping it open is safe; it is set up as the
+    pool's are (_sqlite_connect) and closed when its thread ends or the app is dropped.
+    """
+
+    def __init__(self, engine: Engine):
+        self.database = engine.url.database
+        self._local = threading.local()
+
+    def connection(self) -> sqlite3.Connection:
+        # Kept per process too: a forked worker opens its own, and leaves its parent's alone.
+        if not hasattr(self._local, "by_process"):
+            self._local.by_process = {}
+        connection = self._local.by_process.get(os.getpid())
+        if connection is None:
+            connection = self._local.by_process[os.getpid()] = sqlite3.connect(self.database, **SQLITE_CONNECT_ARGS)
+            _sqlite_connect(connection, None)
+        return connection
 
 
 def migrations(dialect: str) -> list[tuple[int, str, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hmac
 import re
 
-from flask import Blueprint, abort, current_app, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from markupsafe import escape
 
 from . import db, rounds
@@ -122,7 +122,7 @@ def _form_context(round_row) -> dict:
 def _page(token, link, errors=None, typed_name="", status=200):
     _refuse_changed_text(link.round)
     form_token = csrf_token(bound_to=token)
-    if not errors and link.older_receipt_id is None and not session:
+    if not errors and link.older_receipt_id is None and "HTTP_COOKIE" not in request.environ:
         return _round_form(link.round, link.person.name, form_token), status
     context = _form_context(link.round)
     older = changes = older_version = None
@@ -142,7 +142,7 @@ def _page(token, link, errors=None, typed_name="", status=200):
 # The blank signing form is the same page for everyone in a round but for the signer's name and
 # their link's form token. It is rendered once per round (in each worker) with these stand-ins, which
 # no protocol text or name can contain, and filled in for each request: the busiest page skips the
-# template. Forms with errors or a redline, and requests with a session (HR's), render in full.
+# template. Forms with errors or a redline, and requests with cookies (HR's session), render in full.
 _STAND_INS = {"\x00signoff:name\x00": "name", "\x00signoff:form-token\x00": "form_token"}
 _STAND_IN = re.compile("|".join(_STAND_INS))
 _ROUND_FORMS_KEPT = 64
@@ -181,7 +181,7 @@ def sign(token: str):
         with db.transaction() as conn:
             rounds.record_first_open(conn, link.person, request.remote_addr, _user_agent())
     body, status = _page(token, link)
-    return body, status, {"Cache-Control": "no-store"}
+    return body, status, {"Cache-Control": "no-store", "Vary": "Cookie"}  # HR's session shows HR's header
 
 
 @bp.post("/sign/<token>")
@@ -200,17 +200,16 @@ def submit(token: str):
     except InvalidDrawing as e:
         errors["signature"] = sentence(str(e)) + " Clear it and try again, or sign with your typed name only."
     receipt_id = None
-    # The link is read under the write lock, in the transaction that records the signature: one
-    # connection, and nothing about the link can change between the check and the insert.
-    with db.transaction() as conn:
-        link = rounds.signing_link(conn, claim.person_id)
-        reason = _unusable(claim, link)
-        if reason is None and "full_name" not in errors and not same_name(typed_name, link.person.name):
-            errors["full_name"] = "The name you typed does not match the name HR has for this link."
-        if reason is None and not errors:
-            _refuse_changed_text(link.round)
-            ack = rounds.Acknowledgement(" ".join(typed_name.split()), drawing, request.remote_addr,
-                                         _user_agent())
+    # Checked before the write lock is taken, since every signer waits for whoever holds it; the
+    # insert itself re-checks, under the lock, that the link is still the person's current one.
+    link = rounds.signing_link(None, claim.person_id)
+    reason = _unusable(claim, link)
+    if reason is None and "full_name" not in errors and not same_name(typed_name, link.person.name):
+        errors["full_name"] = "The name you typed does not match the name HR has for this link."
+    if reason is None and not errors:
+        _refuse_changed_text(link.round)
+        ack = rounds.Acknowledgement(" ".join(typed_name.split()), drawing, request.remote_addr, _user_agent())
+        with db.transaction() as conn:
             receipt_id = rounds.record_signature(conn, link, ack)
     if receipt_id is not None:
         return _to_receipt(receipt_id)
@@ -218,7 +217,7 @@ def submit(token: str):
         return _unusable_page(reason, link)
     if errors:
         return _page(token, link, errors, typed_name[:200], status=400)
-    return _load(token)[1]  # not recorded (PostgreSQL: removed or sent a new link meanwhile): say which
+    return _load(token)[1]  # not recorded: removed or sent a new link since the check above; say which
 
 
 @bp.get("/receipts/<receipt_id>")

@@ -202,3 +202,53 @@ def test_upgrading_an_existing_database_keeps_its_records(monkeypatch, make_app,
     with upgraded.app_context(), db.reading() as conn:
         applied = [n for (n,) in conn.exec_driver_sql("SELECT number FROM schema_migrations ORDER BY number")]
     assert applied == sorted({number for number, _, _ in db.migrations(upgraded.extensions["signoff.engine"].dialect.name)})
+
+
+def test_a_signers_page_sees_hr_changes_at_once_and_holds_back_no_checkpoint(app, client, runner, people_csv,
+                                                                              database_url):
+    """The signing page's read runs on a connection each thread keeps open (SQLite): it must see each
+    commit as soon as it is made, and hold no snapshot that would stop the WAL being checkpointed."""
+    from signoff_service import rounds
+
+    round_id = open_round(runner, people_csv, "south-ribble")
+    jane = links(runner, round_id)["jane@example.org"]
+    assert client.get(jane).status_code == 200
+    assert client.get(jane).status_code == 200  # the second view reads on the kept connection
+    with app.app_context():
+        with db.reading() as conn:
+            _, people = rounds.people_in_round(conn, rounds.get_round(conn, round_id))
+        with db.transaction() as conn:
+            rounds.remove_person(conn, next(p.id for p in people if p.email == "jane@example.org"), "hr@example.org")
+        if database_url.startswith("sqlite"):
+            with db.engine().connect() as conn:  # TRUNCATE waits for every reader: busy (1) if one is stuck
+                assert conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()[0] == 0
+    withdrawn = client.get(jane)
+    assert withdrawn.status_code == 410 and "withdrawn" in withdrawn.text
+
+
+@pytest.mark.parametrize("change", ["remove", "reissue"])
+def test_hr_acting_while_a_signature_is_posted_gets_the_signer_the_right_page(app, client, runner, people_csv,
+                                                                              monkeypatch, change):
+    """The POST checks the link before it queues for the write lock; if HR removes the person or sends
+    a new link in that moment, the insert stores nothing and the signer is told which happened."""
+    from signoff_service import rounds
+
+    round_id = open_round(runner, people_csv, "south-ribble")
+    jane = links(runner, round_id)["jane@example.org"]
+    form = {"csrf_token": csrf_from(client.get(jane).text), "agree": "yes", "full_name": "Jane Smith"}
+    read_link = rounds.signing_link
+
+    def read_then_hr_acts(conn, person_id):
+        link = read_link(conn, person_id)
+        monkeypatch.setattr(rounds, "signing_link", read_link)  # HR acts once
+        with db.transaction() as write:
+            (rounds.remove_person if change == "remove" else rounds.reissue_link)(write, person_id, "hr@example.org")
+        return link
+
+    monkeypatch.setattr(rounds, "signing_link", read_then_hr_acts)
+    answer = client.post(jane, data=form)
+    assert answer.status_code == 410
+    assert ("withdrawn" if change == "remove" else "replaced") in answer.text
+    with app.app_context(), db.reading() as conn:
+        assert conn.execute(select(db.signatures)).all() == []
+        assert conn.execute(select(db.ledger).where(db.ledger.c.event == "signed")).all() == []
