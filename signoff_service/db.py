@@ -12,6 +12,7 @@ import os
 import re
 import sqlite3
 import threading
+from collections import namedtuple
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
@@ -92,7 +93,7 @@ def init_app(app) -> None:
     app.extensions["signoff.engine"] = engine
     app.extensions["signoff.write_engine"] = engine.execution_options(signoff_write=True)
     app.extensions["signoff.write_lock"] = sqlite_write_lock_path(engine)
-    app.extensions["signoff.hot_readers"] = HotReaders(engine) if sqlite_write_lock_path(engine) else None
+    app.extensions["signoff.kept_connections"] = KeptConnections(engine) if sqlite_write_lock_path(engine) else None
     migrate(engine)
     engine.dispose()  # no pooled connection outlives a fork (gunicorn --preload makes workers from this process)
 
@@ -110,17 +111,49 @@ def transaction() -> Iterator[Connection]:
         with write_engine.begin() as conn:
             yield conn
         return
-    # SQLite: queue on a kernel lock first (see sqlite_write_lock_path), then BEGIN IMMEDIATE. The
-    # pooled connection is taken before the lock and given back after it: the lock is held for
-    # the transaction alone, since every writer waits for whoever holds it.
-    with write_engine.connect() as conn:
-        lock_fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
+    # The pooled connection is taken before the write lock and given back after it: the lock is
+    # held for the transaction alone, since every writer waits for whoever holds it.
+    with write_engine.connect() as conn, sqlite_write_lock(lock_path), conn.begin():  # BEGIN IMMEDIATE
+        yield conn
+
+
+HotConnection = namedtuple("HotConnection", "connection dialect")  # what HotStatement.run needs of one
+
+
+@contextmanager
+def hot_transaction() -> Iterator[Connection | HotConnection]:
+    """A write transaction for the signing path's HotStatements only: all of it commits, or none of it.
+
+    On SQLite it runs on the thread's kept connection (see KeptConnections), under the write lock,
+    without SQLAlchemy's connection and transaction objects around it: under load, every signer
+    waits for whoever holds the lock, and that overhead cost the signing POST a tenth of its CPU
+    (bench/signoff_load.py). Elsewhere it is `transaction()`.
+    """
+    kept = current_app.extensions["signoff.kept_connections"]
+    if kept is None:
+        with transaction() as conn:
+            yield conn
+        return
+    connection = kept.connection()
+    with sqlite_write_lock(current_app.extensions["signoff.write_lock"]):
+        connection.execute("BEGIN IMMEDIATE")
         try:
-            fcntl.flock(lock_fd, fcntl.LOCK_EX)
-            with conn.begin():
-                yield conn
+            yield HotConnection(connection, engine().dialect)
+            connection.execute("COMMIT")
         finally:
-            os.close(lock_fd)  # releases the lock, after the commit or rollback
+            if connection.in_transaction:  # an exception, or a failed COMMIT
+                connection.execute("ROLLBACK")
+
+
+@contextmanager
+def sqlite_write_lock(lock_path: str) -> Iterator[None]:
+    """Hold SQLite's write lock file (see sqlite_write_lock_path), queueing for it if need be."""
+    lock_fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(lock_fd)  # releases the lock, after the commit or rollback
 
 
 def sqlite_write_lock_path(engine: Engine) -> str | None:
@@ -150,7 +183,7 @@ def reading() -> Iterator[Connection]:
 
 class HotStatement:
     """A statement on the signing path: built with SQLAlchemy, compiled once per dialect, and run on
-    the connection's DBAPI cursor inside the caller's (SQLAlchemy-managed) transaction.
+    the connection's DBAPI cursor inside the caller's transaction (transaction() or hot_transaction()).
 
     Profiling the signing POST under bench/signoff_load.py found SQLAlchemy's per-execution work
     (execution context, events, result object) costing several times SQLite's own work for these
@@ -162,19 +195,20 @@ class HotStatement:
         self.statement = statement
         self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict]] = {}
 
-    def run(self, conn: Connection, params: dict):
-        """Execute with `params` in `conn`'s transaction; returns the DBAPI cursor (fetchone(), rowcount)."""
+    def run(self, conn: Connection | HotConnection, params: dict):
+        """Execute with `params` in `conn`'s transaction (transaction() or hot_transaction()); returns
+        the DBAPI cursor (fetchone(), rowcount)."""
         cursor = conn.connection.cursor()
         cursor.execute(*self._arguments(conn.dialect, params))
         return cursor
 
     def first(self, params: dict) -> tuple | None:
         """Run this read by itself (one statement is atomic, so no BEGIN) and return its first row:
-        on SQLite, on the thread's own reading connection (see HotReaders); otherwise on a pooled one."""
+        on SQLite, on the thread's kept connection (see KeptConnections); otherwise on a pooled one."""
         read_engine = engine()
-        readers = current_app.extensions["signoff.hot_readers"]
-        if readers is not None:
-            cursor = readers.connection().execute(*self._arguments(read_engine.dialect, params))
+        kept = current_app.extensions["signoff.kept_connections"]
+        if kept is not None:
+            cursor = kept.connection().execute(*self._arguments(read_engine.dialect, params))
             try:
                 return cursor.fetchone()
             finally:
@@ -201,13 +235,14 @@ class HotStatement:
         return compiled.string, tuple(compiled.positiontup) if compiled.positional else None, defaults
 
 
-class HotReaders:
-    """SQLite: one autocommit connection per thread (and process) for HotStatement.first, kept open.
+class KeptConnections:
+    """SQLite: one connection per thread (and process) for the signing path, kept open: its reads
+    (HotStatement.first) and its write transactions (hot_transaction).
 
     Checking a connection out of SQLAlchemy's pool and back cost as much as the signing page's one
-    read itself (bench/signoff_load.py). A connection that only ever runs single statements in
-    autocommit holds no transaction between them, so keeping it open is safe; it is set up as the
-    pool's are (_sqlite_connect) and closed when its thread ends or the app is dropped.
+    read itself (bench/signoff_load.py). The connection is in autocommit mode, set up as the pool's
+    are (_sqlite_connect): it holds no transaction between statements, except inside
+    hot_transaction, which always ends its own. It closes when its thread ends or the app is dropped.
     """
 
     def __init__(self, engine: Engine):

@@ -141,7 +141,7 @@ _MARK_FIRST_OPEN = db.HotStatement(update(db.people)
                                    .values(first_opened_at=bindparam("now")))
 
 
-def record_first_open(conn: Connection, person, ip: str | None, user_agent: str | None) -> None:
+def record_first_open(conn: Connection | db.HotConnection, person, ip: str | None, user_agent: str | None) -> None:
     now = db.utcnow()
     if _MARK_FIRST_OPEN.run(conn, {"person_id": person.id, "now": now}).rowcount == 1:
         ledger.append(conn, "link opened", "signer", person.round_id, person.id, at=now, ip=ip, user_agent=user_agent)
@@ -170,7 +170,10 @@ _INSERT_SIGNATURE_FOR_LINK = db.HotStatement(text("""
     ON CONFLICT (person_id) DO NOTHING"""))
 
 
-def record_signature(conn: Connection, link: SigningLink, ack: Acknowledgement) -> str | None:
+_RECEIPT_OF_PERSON = db.HotStatement(select(db.signatures.c.id).where(db.signatures.c.person_id == bindparam("person_id")))
+
+
+def record_signature(conn: Connection | db.HotConnection, link: SigningLink, ack: Acknowledgement) -> str | None:
     """Store the signature and its ledger entry; returns the receipt id (the earlier one if the person
     has signed already), or None if the person was removed or their link reissued since `link` was read."""
     person, round_row = link.person, link.round
@@ -180,8 +183,8 @@ def record_signature(conn: Connection, link: SigningLink, ack: Acknowledgement) 
         "signed_at": now, "ip": ack.ip, "user_agent": ack.user_agent, "person_id": person.id,
         "generation": person.link_generation}).rowcount
     if inserted != 1:
-        existing = signature_of(conn, person.id)
-        return existing.id if existing is not None else None
+        existing = _RECEIPT_OF_PERSON.run(conn, {"person_id": person.id}).fetchone()
+        return existing[0] if existing is not None else None
     ledger.append(conn, "signed", "signer", round_row.id, person.id, at=now, receipt=receipt_id,
                   council=round_row.council_id, version=round_row.version_id, content_hash=round_row.content_hash,
                   statements=round_statements(round_row), typed_name=ack.typed_name, agreed=True,

@@ -178,7 +178,7 @@ def sign(token: str):
     if problem is not None:
         return problem
     if link.person.first_opened_at is None:  # later views are read-only: no write lock taken
-        with db.transaction() as conn:
+        with db.hot_transaction() as conn:
             rounds.record_first_open(conn, link.person, request.remote_addr, _user_agent())
     body, status = _page(token, link)
     return body, status, {"Cache-Control": "no-store", "Vary": "Cookie"}  # HR's session shows HR's header
@@ -209,7 +209,7 @@ def submit(token: str):
     if reason is None and not errors:
         _refuse_changed_text(link.round)
         ack = rounds.Acknowledgement(" ".join(typed_name.split()), drawing, request.remote_addr, _user_agent())
-        with db.transaction() as conn:
+        with db.hot_transaction() as conn:
             receipt_id = rounds.record_signature(conn, link, ack)
     if receipt_id is not None:
         return _to_receipt(receipt_id)

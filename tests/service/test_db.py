@@ -252,3 +252,34 @@ def test_hr_acting_while_a_signature_is_posted_gets_the_signer_the_right_page(ap
     with app.app_context(), db.reading() as conn:
         assert conn.execute(select(db.signatures)).all() == []
         assert conn.execute(select(db.ledger).where(db.ledger.c.event == "signed")).all() == []
+
+
+def test_a_signature_that_fails_midway_keeps_nothing_and_the_next_one_signs(app, client, runner, people_csv,
+                                                                            monkeypatch):
+    """The signing transaction (db.hot_transaction) commits all of it or none of it, and a failure
+    leaves neither the write lock held nor the connection it kept mid-transaction."""
+    from signoff_service import rounds
+
+    round_id = open_round(runner, people_csv, "south-ribble")
+    people = links(runner, round_id)
+    jane, bob = people["jane@example.org"], people["bob@example.org"]
+    forms = {path: {"csrf_token": csrf_from(client.get(path).text), "agree": "yes", "full_name": name}
+             for path, name in ((jane, "Jane Smith"), (bob, "Bob Jones"))}
+    with app.app_context(), db.reading() as conn:
+        entries_before = len(conn.execute(select(db.ledger)).all())
+
+    def ledger_fails(*args, **kwargs):
+        raise RuntimeError("the disk filled up")
+
+    monkeypatch.setattr(rounds.ledger, "append", ledger_fails)  # after the signature's insert
+    with pytest.raises(RuntimeError):
+        client.post(jane, data=forms[jane])
+    with app.app_context(), db.reading() as conn:
+        assert conn.execute(select(db.signatures)).all() == []
+        assert len(conn.execute(select(db.ledger)).all()) == entries_before
+    monkeypatch.undo()
+    for path in (bob, jane):
+        assert client.post(path, data=forms[path]).status_code == 303
+    with app.app_context(), db.reading() as conn:
+        assert len(conn.execute(select(db.signatures)).all()) == 2
+        assert ledger.verify(conn).ok
