@@ -7,7 +7,6 @@ page cannot compute it without knowing the link). Signers therefore get no cooki
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import secrets
 
@@ -31,8 +30,9 @@ def csrf_token(bound_to: str | None = None) -> str:
 
 
 def _link_token(link: str) -> str:
-    digest = hmac.new(current_app.config["SECRET_KEY"].encode("utf-8"), LINK_PURPOSE + link.encode("utf-8"),
-                      hashlib.sha256).digest()
+    # hmac.digest with the digest's name is OpenSSL's one-shot HMAC: a third of hmac.new's time.
+    digest = hmac.digest(current_app.config["SECRET_KEY"].encode("utf-8"), LINK_PURPOSE + link.encode("utf-8"),
+                         "sha256")
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
