@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from . import db, ledger, rounds
 from .auth import AdminError, create_admin
 from .csvio import InvalidPeople, parse_people
-from .protocols import UnknownProtocol, find_version
+from .protocols import UnknownProtocol, current_hash, find_version
 from .registers import links_csv, register_csv
 
 
@@ -153,11 +153,14 @@ def demo_command(admin_email, base_url):
             ledger.append(conn, "admin password reset", "demo", email=admin_email)
         else:
             create_admin(conn, admin_email, password, actor="demo")
-        # A rerun shows the same demo round (with whatever was signed in it) rather than adding another.
+        # A rerun shows the same demo round (with whatever was signed in it) rather than adding another,
+        # unless the library's text has changed since (a corrected transcription): that round's link
+        # would refuse to sign, so the demo opens a new one.
         protocol, version = find_version("south-ribble")
         round_id = conn.execute(select(db.rounds.c.id).where(
             db.rounds.c.created_by == admin_email, db.rounds.c.council_id == protocol.id,
-            db.rounds.c.version_id == version.id).order_by(db.rounds.c.created_at.desc()).limit(1)).scalar()
+            db.rounds.c.version_id == version.id, db.rounds.c.content_hash == current_hash(protocol.id, version.id))
+            .order_by(db.rounds.c.created_at.desc()).limit(1)).scalar()
         if round_id is None:
             round_id = rounds.open_round(conn, protocol.id, version.id, None, parse_people(DEMO_PEOPLE), admin_email)
     with db.transaction() as conn:

@@ -75,3 +75,24 @@ def test_hr_opens_the_next_round_from_the_old_one(client, runner, auth, people_c
     second = response.headers["Location"].rsplit("/", 1)[1]
     assert "newer version of this protocol" not in client.get(f"/admin/rounds/{second}").text
     assert runner.invoke(args=["register", second]).stdout.count(",outstanding,") == 3
+
+
+def test_the_demo_opens_a_new_round_when_the_text_was_corrected(make_app, tmp_path):
+    """./scripts/run reruns `demo`: after a corrected transcription its old round's links refuse to
+    sign (409), so the demo gives links to a round of the text as it now is."""
+    import re
+    protocols = tmp_path / "protocols"
+    shutil.copytree(PROTOCOLS, protocols)
+    first = make_app(PROTOCOLS_DIR=str(protocols)).test_cli_runner().invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    source = protocols / "south-ribble.yaml"
+    source.write_text(source.read_text().replace("sanctions being taken against me", "penalties being taken against me"))
+    app = make_app(PROTOCOLS_DIR=str(protocols))
+    again = app.test_cli_runner().invoke(args=["demo"])
+    assert again.exit_code == 0, again.output
+    round_id = lambda output: re.search(r"Demo round (\w+)", output).group(1)
+    assert round_id(again.output) != round_id(first.output)
+    link = re.search(r"http://signoff\.test(/sign/\S+)", again.output).group(1)
+    page = app.test_client().get(link)
+    assert page.status_code == 200 and "penalties being taken against me" in page.text
+    assert round_id(app.test_cli_runner().invoke(args=["demo"]).output) == round_id(again.output)
