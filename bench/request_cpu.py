@@ -1,5 +1,6 @@
-"""CPU time per request, in-process (Flask's test client, no HTTP server, one request at a time),
-for bench/signoff_load.py: the service's requests beside the bare app's.
+"""CPU time per request, in-process, for bench/signoff_load.py: the service's requests beside the
+bare app's, each a call of the Flask app as a WSGI application (no HTTP server, no test client:
+the WSGI environ of every request is built before the clock starts), one at a time.
 
 Throughput on a shared machine swings with whatever else runs; CPU time per request barely does,
 so it shows what the service itself costs and where a ratio under load comes from.
@@ -10,8 +11,12 @@ import os
 import re
 import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from werkzeug.test import EnvironBuilder
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+HEADERS = {"Host": "127.0.0.1", "User-Agent": "bench/request_cpu.py"}
 
 
 @dataclass(frozen=True)
@@ -26,13 +31,36 @@ class Seeded:
     admin_password: str
 
 
-def cpu_ms(request, count: int) -> float:
-    """Mean CPU milliseconds of request(i) for i in range(count), after one untimed call."""
-    request(-1)
+def environ(path: str, form: dict | None = None, cookie: str | None = None) -> dict:
+    headers = {**HEADERS, **({"Cookie": cookie} if cookie else {})}
+    if form is None:
+        return EnvironBuilder(path=path, headers=headers).get_environ()
+    return EnvironBuilder(path=path, method="POST", headers=headers, data=urlencode(form),
+                          content_type="application/x-www-form-urlencoded").get_environ()
+
+
+def call(app, request_environ: dict) -> tuple[int, bytes]:
+    """One request through the WSGI app: (status code, body)."""
+    statuses = []
+    body = app(request_environ, lambda status, headers, exc_info=None: statuses.append(status))
+    try:
+        content = b"".join(body)
+    finally:
+        if hasattr(body, "close"):
+            body.close()
+    return int(statuses[0].split()[0]), content
+
+
+def cpu_us(app, environs: list[dict], status: int) -> tuple[float, list[bytes]]:
+    """Mean CPU microseconds per request over `environs` (each used once, after one untimed call
+    of the first), and the bodies; every answer must have `status`."""
+    answers = [call(app, environs[0])]
     started = time.process_time()
-    for i in range(count):
-        request(i)
-    return (time.process_time() - started) / count * 1000
+    timed = [call(app, e) for e in environs[1:]]
+    spent = time.process_time() - started
+    for code, body in answers + timed:
+        assert code == status, f"{code}: {body[:200]!r}"
+    return spent / len(timed) * 1e6, [body for _, body in answers + timed]
 
 
 def measure(seeded: Seeded, bare_db: str) -> dict[str, float]:
@@ -41,39 +69,29 @@ def measure(seeded: Seeded, bare_db: str) -> dict[str, float]:
     os.environ["BARE_DB"] = bare_db
     import bare_app
 
-    bare = bare_app.create_app().test_client()
+    bare = bare_app.create_app()
     app = create_app(seeded.config)
-    count = len(seeded.fresh) // 2  # one untimed call each, then `count` timed
-    signers = {i: app.test_client() for i in range(-1, count)}
-    tokens = {}
-
-    def expect(response, status: int):
-        assert response.status_code == status, f"{response.status_code}: {response.text[:200]}"
-        return response
-
-    def first_open(i):
-        path, _ = seeded.fresh[i + 1]
-        tokens[i] = CSRF.search(expect(signers[i].get(path), 200).text)[1]
-
-    def sign(i):
-        path, name = seeded.fresh[i + 1]
-        expect(signers[i].post(path, data={"csrf_token": tokens[i], "agree": "yes", "full_name": name,
-                                           "signature": ""}), 303)
-
-    viewer = app.test_client()
     hr = app.test_client()
-    expect(hr.post("/admin/login", data={"csrf_token": CSRF.search(hr.get("/admin/login").text)[1],
-                                         "email": seeded.admin_email, "password": seeded.admin_password}), 303)
+    login_page = hr.get("/admin/login").text
+    response = hr.post("/admin/login", data={"csrf_token": CSRF.search(login_page)[1], "email": seeded.admin_email,
+                                             "password": seeded.admin_password})
+    assert response.status_code == 303, response.status_code
+    hr_cookie = f"session={hr.get_cookie('session').value}"
+    count = len(seeded.fresh) // 2  # `count` + 1 first opens, then as many signatures
+    people = seeded.fresh[:count + 1]
     form = {"full_name": "Person Bench", "agree": "yes", "signature": ""}
     costs = {
-        "const": cpu_ms(lambda i: expect(bare.get("/const"), 200), 300),
-        "insert": cpu_ms(lambda i: expect(bare.post("/insert", data=form), 303), count),
-        "queued": cpu_ms(lambda i: expect(bare.post("/insert-queued", data=form), 303), count),
-        "open": cpu_ms(first_open, count),
-        "view": cpu_ms(lambda i: expect(viewer.get(seeded.viewer_path), 200), count),
-        "sign": cpu_ms(sign, count),
-        "dashboard": cpu_ms(lambda i: expect(hr.get("/admin/"), 200), 20),
-        "round": cpu_ms(lambda i: expect(hr.get(f"/admin/rounds/{seeded.round_id}"), 200), 20),
+        "const": cpu_us(bare, [environ("/const") for _ in range(1001)], 200)[0],
+        "insert": cpu_us(bare, [environ("/insert", form) for _ in range(count + 1)], 303)[0],
+        "queued": cpu_us(bare, [environ("/insert-queued", form) for _ in range(count + 1)], 303)[0],
     }
+    costs["open"], pages = cpu_us(app, [environ(path) for path, _ in people], 200)
+    costs["view"] = cpu_us(app, [environ(seeded.viewer_path) for _ in range(count + 1)], 200)[0]
+    signatures = [environ(path, {"csrf_token": CSRF.search(page.decode())[1], "agree": "yes", "full_name": name,
+                                 "signature": ""}) for (path, name), page in zip(people, pages)]
+    costs["sign"] = cpu_us(app, signatures, 303)[0]
+    costs["dashboard"] = cpu_us(app, [environ("/admin/", cookie=hr_cookie) for _ in range(21)], 200)[0]
+    costs["round"] = cpu_us(app, [environ(f"/admin/rounds/{seeded.round_id}", cookie=hr_cookie)
+                                  for _ in range(21)], 200)[0]
     app.extensions["signoff.engine"].dispose()
     return costs

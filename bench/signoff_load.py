@@ -325,9 +325,9 @@ def main() -> None:
         cpu = request_cpu.measure(seeded, str(work / "bare.sqlite3"))
         print()
         print("Under load through gunicorn: rate, latency, each pass's rate; "
-              "[CPU ms per request in-process, no HTTP, one at a time]")
+              "[CPU per request in-process: the WSGI app called directly, one request at a time]")
         for key in ("const", "insert", "queued", "open", "view", "sign", "dashboard", "round"):
-            print(f"{figures[key].line()}   [{cpu[key]:.2f} ms]")
+            print(f"{figures[key].line()}   [{cpu[key]:,.0f} µs]")
         print()
         sign, const = figures["sign"], figures["const"]
         p99_ok, p99_text = sign.p99_ms < 150, f", p99 {sign.p99_ms:.0f} ms < 150 ms"
