@@ -52,8 +52,8 @@ def call(app, request_environ: dict) -> tuple[int, bytes]:
 
 
 def cpu_us(app, environs: list[dict], status: int) -> tuple[float, list[bytes]]:
-    """Mean CPU microseconds per request over `environs` (each used once, after one untimed call
-    of the first), and the bodies; every answer must have `status`."""
+    """Mean CPU microseconds per request over `environs`, each sent once: the first untimed (it
+    warms the caches), the rest timed. Also returns every body. Every answer must have `status`."""
     answers = [call(app, environs[0])]
     started = time.process_time()
     timed = [call(app, e) for e in environs[1:]]
