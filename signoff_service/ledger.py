@@ -40,8 +40,8 @@ _MOVE_HEAD = db.HotStatement(update(db.ledger_head).where(db.ledger_head.c.id ==
                              .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
 
 
-def append(conn: Connection | db.HotConnection, event: str, actor: str, round_id: str | None = None, person_id: str | None = None,
-           at: str | None = None, **details) -> int:
+def append(conn: Connection | db.HotConnection, event: str, actor: str, round_id: str | None = None,
+           person_id: str | None = None, at: str | None = None, **details) -> int:
     """Add an entry inside the caller's transaction; returns its sequence number."""
     head_seq, prev = _LOCK_HEAD.run(conn, {}).fetchone()
     seq = head_seq + 1

@@ -170,7 +170,8 @@ _INSERT_SIGNATURE_FOR_LINK = db.HotStatement(text("""
     ON CONFLICT (person_id) DO NOTHING"""))
 
 
-_RECEIPT_OF_PERSON = db.HotStatement(select(db.signatures.c.id).where(db.signatures.c.person_id == bindparam("person_id")))
+_RECEIPT_OF_PERSON = db.HotStatement(select(db.signatures.c.id)
+                                     .where(db.signatures.c.person_id == bindparam("person_id")))
 
 
 def record_signature(conn: Connection | db.HotConnection, link: SigningLink, ack: Acknowledgement) -> str | None:

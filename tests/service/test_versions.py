@@ -86,7 +86,8 @@ def test_the_demo_opens_a_new_round_when_the_text_was_corrected(make_app, tmp_pa
     first = make_app(PROTOCOLS_DIR=str(protocols)).test_cli_runner().invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     source = protocols / "south-ribble.yaml"
-    source.write_text(source.read_text().replace("sanctions being taken against me", "penalties being taken against me"))
+    corrected = source.read_text().replace("sanctions being taken against me", "penalties being taken against me")
+    source.write_text(corrected)
     app = make_app(PROTOCOLS_DIR=str(protocols))
     again = app.test_cli_runner().invoke(args=["demo"])
     assert again.exit_code == 0, again.output
