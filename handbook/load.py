@@ -87,15 +87,14 @@ def build_protocol(data: dict, path: str | None = None) -> Protocol:
         source_file=data["source"]["file"],
         editorial_notes=tuple(data.get("editorial_notes", ())),
         versions=tuple(build_version(v) for v in data["versions"]),
-        answers=tuple(build_answer(key, value) for key, value in data["answers"].items()),
         path=path,
     )
 
 
 def build_answer(question_id: str, value) -> Answer:
-    if value == "not-addressed":
-        return Answer(question_id, None)
-    return Answer(question_id, value["answer"], tuple(value["clauses"]))
+    if isinstance(value, str):  # the short form: "not-addressed" or "not-known"
+        return Answer(question_id, value)
+    return Answer(question_id, value["value"], value["answer"], tuple(value.get("clauses", ())))
 
 
 def build_version(v: dict) -> ProtocolVersion:
@@ -110,6 +109,7 @@ def build_version(v: dict) -> ProtocolVersion:
         signature=Signature(tuple(signature["statements"]), tuple(signature["fields"]), signature.get("title"))
         if signature else None,
         editorial_notes=tuple(v.get("editorial_notes", ())),
+        answers=tuple(build_answer(key, value) for key, value in v.get("answers", {}).items()),
     )
 
 

@@ -155,6 +155,24 @@ class Revision:
     report: tuple[Section, ...] = ()
 
 
+ANSWER_VALUES = ("yes", "no", "conditional", "not-addressed", "not-known")
+SILENT_VALUES = ("not-addressed", "not-known")  # no clause to cite: the text is silent or not known
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The handbook's answer to one comparison question for one version of a protocol."""
+
+    question_id: str
+    value: str  # one of ANSWER_VALUES: the short form a question table is scanned by
+    text: str | None = None  # one plain-English sentence, the handbook's words (None: none given)
+    clause_ids: tuple[str, ...] = ()  # clauses of the same version the answer rests on
+
+    @property
+    def addressed(self) -> bool:
+        return self.value not in SILENT_VALUES
+
+
 @dataclass(frozen=True)
 class ProtocolVersion:
     id: str
@@ -168,6 +186,7 @@ class ProtocolVersion:
     revision: Revision | None = None
     signature: Signature | None = None
     editorial_notes: tuple[str, ...] = ()
+    answers: tuple[Answer, ...] = ()  # empty for a superseded version the handbook did not answer for
 
     def clauses(self) -> Iterator[Clause]:
         for section in self.sections:
@@ -188,6 +207,15 @@ class ProtocolVersion:
         found = self._by_id.get(clause_id)
         return found[0] if found else None
 
+    @cached_property
+    def _answers(self) -> dict[str, Answer]:
+        return {a.question_id: a for a in self.answers}
+
+    def answer(self, question_id: str) -> Answer:
+        """This version's answer; a version without one (a superseded version the handbook did not
+        answer for) says "not known" rather than guessing from another version."""
+        return self._answers.get(question_id) or Answer(question_id, "not-known")
+
 
 @dataclass(frozen=True)
 class Council:
@@ -202,23 +230,11 @@ class Council:
 
 
 @dataclass(frozen=True)
-class Answer:
-    question_id: str
-    text: str | None  # None means the protocol does not address the question
-    clause_ids: tuple[str, ...] = ()
-
-    @property
-    def addressed(self) -> bool:
-        return self.text is not None
-
-
-@dataclass(frozen=True)
 class Protocol:
     council: Council
     title: str
     source_file: str
     versions: tuple[ProtocolVersion, ...]
-    answers: tuple[Answer, ...] = ()
     subtitle: str | None = None
     editorial_notes: tuple[str, ...] = ()
     path: str | None = field(default=None, compare=False)
@@ -243,9 +259,6 @@ class Protocol:
     def previous(self, version: ProtocolVersion) -> ProtocolVersion | None:
         index = self.versions.index(version)
         return self.versions[index - 1] if index > 0 else None
-
-    def answer(self, question_id: str) -> Answer | None:
-        return next((a for a in self.answers if a.question_id == question_id), None)
 
 
 @dataclass(frozen=True)

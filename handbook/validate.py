@@ -67,7 +67,7 @@ def _explain(error: jsonschema.ValidationError) -> list[jsonschema.ValidationErr
     for sub in error.context:
         branches.setdefault(sub.schema_path[0], []).append(sub)
     plausible = [errs for errs in branches.values()
-                 if not any(e.validator in ("type", "const") and not e.relative_path for e in errs)]
+                 if not any(e.validator in ("type", "const", "enum") and not e.relative_path for e in errs)]
     if not plausible:
         return [best_match(error.context)]
     chosen = min(plausible, key=len)
@@ -75,6 +75,12 @@ def _explain(error: jsonschema.ValidationError) -> list[jsonschema.ValidationErr
 
 
 def _message(error: jsonschema.ValidationError) -> str:
+    hint = error.schema.get("x-hint") if isinstance(error.schema, dict) else None
+    message = _plain_message(error)
+    return f"{message} ({hint})" if hint else message
+
+
+def _plain_message(error: jsonschema.ValidationError) -> str:
     if error.validator == "required":
         missing = re.search(r"'(.+?)' is a required property", error.message)
         return f"missing required field {missing.group(1)!r}" if missing else error.message
@@ -82,6 +88,9 @@ def _message(error: jsonschema.ValidationError) -> str:
         allowed = sorted(error.schema.get("properties", {}))
         extra = sorted(set(error.instance) - set(allowed))
         return f"unknown field {', '.join(map(repr, extra))}; expected one of: {', '.join(allowed)}"
+    if error.validator == "enum" and isinstance(error.instance, bool):
+        return (f"{error.instance!r} is not allowed; YAML reads an unquoted yes or no as true or false: "
+                f"write it in quotes (\"yes\"); expected one of: {', '.join(map(str, error.validator_value))}")
     if error.validator == "enum":
         return f"{error.instance!r} is not allowed; expected one of: {', '.join(map(str, error.validator_value))}"
     if error.validator == "pattern":
@@ -162,30 +171,53 @@ def versions_in_order(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
         previous = (version["id"], date)
 
 
+def answering_versions(versions: list[dict]) -> list[int]:
+    """Indices of the versions that must answer every question: the one comparisons use (the version
+    in force: the last adopted one; else the last listed) and every version after it,
+    whose pages show what the answers would become. A superseded version may answer; if it does,
+    it answers everything too (see answered_versions)."""
+    standing = [i for i, v in enumerate(versions) if v.get("stage", "adopted") == "adopted"]
+    first = standing[-1] if standing else len(versions) - 1
+    return [i for i in range(first, len(versions)) if versions[i].get("stage") != "withdrawn"]
+
+
+def _answered_versions(versions: list[dict]) -> list[int]:
+    must = set(answering_versions(versions))
+    return [i for i, v in enumerate(versions) if i in must or "answers" in v]
+
+
 def answers_complete(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
     questions = {q for topic in topics.values() for q in topic}
-    answers = doc.data.get("answers", {})
-    for key in answers:
-        if key not in questions:
-            yield doc.problem(("answers", key), f"unknown question {key!r}; questions are "
-                              "defined in topics.yaml and keyed <topic-id>.<question-id>")
-    for question in sorted(questions - set(answers)):
-        yield doc.problem(("answers",), f"no answer for question {question!r}; "
-                          "answer it or say 'not-addressed'")
+    versions = doc.data["versions"]
+    for v_index in _answered_versions(versions):
+        version = versions[v_index]
+        answers = version.get("answers", {})
+        where = ("versions", v_index, "answers") if "answers" in version else ("versions", v_index, "id")
+        for key in answers:
+            if key not in questions:
+                yield doc.problem(("versions", v_index, "answers", key), f"unknown question {key!r}; questions "
+                                  "are defined in topics.yaml and keyed <topic-id>.<question-id>")
+        for question in sorted(questions - set(answers)):
+            yield doc.problem(where, f"version {version['id']!r} does not answer question {question!r}; "
+                              "answer it, or say 'not-addressed' (the text is silent) or "
+                              "'not-known' (the text is partial and silent)")
 
 
 def answer_citations(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
-    versions = doc.data["versions"]
-    current = versions[-1]
-    known = {clause["id"] for _, clause in _clauses(current, len(versions) - 1)}
-    for key, answer in doc.data.get("answers", {}).items():
-        if not isinstance(answer, dict):
-            continue
-        for c_index, clause_id in enumerate(answer.get("clauses", [])):
-            if clause_id not in known:
-                yield doc.problem(("answers", key, "clauses", c_index),
-                                  f"cites clause {clause_id!r}, which is not in the current "
-                                  f"version {current['id']!r}")
+    """An answer cites clauses of its own version: a clause of another version may say otherwise."""
+    for v_index, version in enumerate(doc.data["versions"]):
+        known = {clause["id"] for _, clause in _clauses(version, v_index)}
+        for key, answer in version.get("answers", {}).items():
+            if not isinstance(answer, dict):
+                continue
+            for c_index, clause_id in enumerate(answer.get("clauses", [])):
+                if clause_id not in known:
+                    yield doc.problem(("versions", v_index, "answers", key, "clauses", c_index),
+                                      f"cites clause {clause_id!r}, which is not in version {version['id']!r}")
+            if answer["value"] in ("not-addressed", "not-known") and answer.get("clauses"):
+                yield doc.problem(("versions", v_index, "answers", key, "clauses"),
+                                  f"an answer of {answer['value']!r} cites no clauses; "
+                                  "give the value yes, no or conditional if a clause addresses it")
 
 
 PROTOCOL_RULES = (duplicate_ids, unknown_topics, clauses_without_topics, versions_in_order,

@@ -3,6 +3,8 @@ import subprocess
 import sys
 
 import pytest
+import yaml
+from pathlib import Path
 
 from handbook.cli import main
 from conftest import FIXTURES, ROOT
@@ -22,7 +24,15 @@ EXPECTED = {
                               "town, parish, county, unitary, metropolitan, london-borough, unknown"],
     "bad-clause-id.yaml": ["20:13: versions[0].sections[0].clauses[1].id: 'Clause 1.2' is not a valid id; "
                            "expected lowercase letters, digits and hyphens"],
-    "bad-answer.yaml": ["52:3: answers.raising-concerns.time-limits: missing required field 'clauses'"],
+    "bad-answer.yaml": ["52:7: versions[1].answers.raising-concerns.time-limits: missing required field 'clauses' "
+                        "(clauses are required when the value is yes, no or conditional)"],
+    "answer-not-an-object.yaml": ["52:7: versions[1].answers.raising-concerns.time-limits: 'Ten working days.' is not "
+                                  "allowed; expected one of: not-addressed, not-known (an answer is 'not-addressed', "
+                                  "'not-known', or an object {value: yes | no | conditional | not-addressed | not-known, "
+                                  "answer: one plain-English sentence, clauses: [clause ids of this version]})"],
+    "unquoted-yes.yaml": ["43:48: versions[1].answers.purpose-and-status.guidance-or-binding.value: True is not allowed; "
+                          "YAML reads an unquoted yes or no as true or false: write it in quotes (\"yes\"); expected "
+                          "one of: yes, no, conditional, not-addressed, not-known"],
     "duplicate-clause-id.yaml": ["20:13: versions[0].sections[0].clauses[1].id: duplicate clause id 'c-purpose' "
                                  "in version 'v1' (first used on line 16)"],
     "duplicate-version-id.yaml": ["24:5: versions[1].id: duplicate version id 'v1'"],
@@ -32,12 +42,16 @@ EXPECTED = {
                                    "every clause needs at least one topic from topics.yaml"],
     "versions-out-of-order.yaml": ["26:5: versions[1].date: version 'v2' (2018-06) is dated before version 'v1' "
                                    "(2019-01); list versions oldest first"],
-    "unknown-question.yaml": ["47:3: answers.political-groups.who-pays: unknown question 'political-groups.who-pays'; "
-                              "questions are defined in topics.yaml and keyed <topic-id>.<question-id>"],
-    "missing-answer.yaml": ["42:1: answers: no answer for question 'raising-concerns.time-limits'; "
-                            "answer it or say 'not-addressed'"],
-    "unknown-clause-reference.yaml": ["43:83: answers.purpose-and-status.guidance-or-binding.clauses[1]: cites "
-                                      "clause 'c-old', which is not in the current version 'v2'"],
+    "unknown-question.yaml": ["47:7: versions[1].answers.political-groups.who-pays: unknown question "
+                              "'political-groups.who-pays'; questions are defined in topics.yaml and keyed "
+                              "<topic-id>.<question-id>"],
+    # Every unanswered question is listed, not just the first.
+    "missing-answer.yaml": [f"42:5: versions[1].answers: version 'v2' does not answer question {q!r}; answer it, or say "
+                            "'not-addressed' (the text is silent) or 'not-known' (the text is partial and silent)"
+                            for q in ("political-groups.who-decides", "raising-concerns.time-limits")],
+    # c-old is a clause of v1, not of v2, whose answer cites it.
+    "unknown-clause-reference.yaml": ["43:101: versions[1].answers.purpose-and-status.guidance-or-binding.clauses[1]: "
+                                      "cites clause 'c-old', which is not in version 'v2'"],
 }
 
 
@@ -57,7 +71,7 @@ def test_every_problem_in_every_file_is_reported_at_once(capsys):
     names = ["bad-date.yaml", "unknown-topic.yaml", "missing-answer.yaml"]
     assert main(["validate", *(str(FIXTURES / "invalid" / n) for n in names)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 3
+    assert len(out) == 4  # missing-answer.yaml misses two answers
     assert {line.split(":")[0].rsplit("/", 1)[1] for line in out} == set(names)
 
 
@@ -107,3 +121,31 @@ def test_the_fast_schema_check_agrees_with_jsonschema_on_every_fixture_and_proto
         assert fast_valid == slow_valid, path.name
         compared += 1
     assert compared >= 20
+
+
+def _two_versions_with(tmp_path, edit) -> Path:
+    data = yaml.safe_load((FIXTURES / "valid" / "two-versions.yaml").read_text())
+    edit(data)
+    path = tmp_path / "testshire.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def test_the_version_in_force_must_answer_every_question_and_each_is_listed(tmp_path, capsys):
+    path = _two_versions_with(tmp_path, lambda d: d["versions"][1].pop("answers"))
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    from handbook import load_library
+    for question in load_library().questions:
+        assert f"version 'v2' does not answer question {question.id!r}" in out
+
+
+def test_a_proposed_version_answers_too_but_a_superseded_one_need_not(tmp_path, capsys):
+    def propose_v2(data):
+        data["versions"][1]["stage"] = "proposed"
+    path = _two_versions_with(tmp_path, propose_v2)
+    # v1 is now the version in force and has no answers; v2, proposed, still answers everything.
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "version 'v1' does not answer question" in out and "version 'v2'" not in out
+    assert main(["validate", str(FIXTURES / "valid" / "two-versions.yaml")]) == 0  # v1 superseded, unanswered

@@ -9,6 +9,7 @@ import pytest
 
 from handbook import load_library
 from handbook.citation import citation
+from handbook.compare import compared_version
 from handbook_site import urls
 from handbook_site.changes import changes_markdown
 from handbook_site.glossary_page import glossary_markdown
@@ -73,11 +74,15 @@ def between(text: str, start: str, end: str) -> str:
     return part[: part.index(end)]
 
 
-def test_topic_page_says_not_addressed_where_a_council_is_silent(library):
-    topic = library.topic("roles-of-members")
+def test_topic_page_tells_silence_from_a_text_not_known(library):
+    topic = library.topic("budget-advice")
     markdown = topic_markdown(library, topic, urls.topic_path(topic.id))
+    # Hailsham's protocol is complete and says nothing on budgets: not addressed.
+    hailsham = between(markdown, 'id="council-hailsham"', "</section>")
+    assert "Not addressed" in hailsham and "Not known" not in hailsham
+    # Only the Borough protocol's Introduction is known: whether the rest covers budgets is not known.
     borough = between(markdown, 'id="council-borough-mo-review-2017"', "</section>")
-    assert "Not addressed" in borough
+    assert "Not known" in borough and "Not addressed" not in borough
 
 
 def test_coverage_matrix_links_clauses_and_marks_silence(library):
@@ -94,12 +99,13 @@ def test_question_tables_cite_each_answer_and_never_guess(library):
         for question in topic.questions:
             assert escape(question.text) in markdown
     sedgemoor = library.protocol("sedgemoor")
-    answered = next(a for a in sedgemoor.answers if a.addressed and a.clause_ids)
+    answered = next(a for a in compared_version(sedgemoor).answers if a.addressed and a.clause_ids)
     assert escape(answered.text) in markdown
     assert f'href="../councils/sedgemoor/#{answered.clause_ids[0]}"' in markdown
-    silent = sum(1 for p in library.protocols for a in p.answers if not a.addressed)
     questions = markdown[markdown.index("## Purpose and status"):]
-    assert questions.count('<span class="hb-silent">Not addressed</span>') == silent
+    for value, label in (("not-addressed", "Not addressed"), ("not-known", "Not known")):
+        silent = sum(1 for p in library.protocols for a in compared_version(p).answers if a.value == value)
+        assert questions.count(f">{label}</span>") == silent
 
 
 def test_a_new_council_file_adds_a_column_with_no_code_change(library, fixture_library):
