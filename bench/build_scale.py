@@ -38,7 +38,7 @@ from pathlib import Path
 import yaml
 
 from handbook import load_library
-from handbook.load import GLOSSARY_FILE, TOPICS_FILE, default_root, protocol_paths
+from handbook.load import GLOSSARY_FILE, TOPICS_FILE, VOCABULARY_FILE, default_root, protocol_paths
 from handbook.text import block_lines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +64,7 @@ def write_synthetic_protocols(n: int, target: Path, source: Path) -> None:
     target.mkdir(parents=True)
     paths = protocol_paths(source)
     seeds = [yaml.load(p.read_text(encoding="utf-8"), Loader=YAML_LOADER) for p in paths]
-    for path in paths + [source / TOPICS_FILE, source / GLOSSARY_FILE]:
+    for path in paths + [source / TOPICS_FILE, source / GLOSSARY_FILE, source / VOCABULARY_FILE]:
         if path.exists():
             shutil.copy(path, target / path.name)
     for i in range(n):

@@ -8,41 +8,43 @@ from pathlib import Path
 
 from .canonical import content_hash
 from .diff import diff_versions, render_diff
-from .load import GLOSSARY_FILE, TOPICS_FILE, InvalidLibrary, check_files, default_root, load_library, protocol_paths
+from .load import GLOSSARY_FILE, TOPICS_FILE, VOCABULARY_FILE, InvalidLibrary, check_files, default_root, load_library, protocol_paths
 from .text import render_clause, render_version
 
 
-def _expand(paths: list[str], root: Path) -> tuple[list[Path], Path, Path | None]:
+def _expand(paths: list[str], root: Path) -> tuple[list[Path], Path, Path | None, Path | None]:
     """Protocol files named by `paths` (files or directories), the topics file to check them
-    against, and the glossary to check (when named, or part of a named directory)."""
+    against, and the glossary and vocabulary to check (when named, or part of a named directory)."""
     if not paths:
-        return protocol_paths(root), root / TOPICS_FILE, root / GLOSSARY_FILE
-    files, topics, glossary = [], root / TOPICS_FILE, None
+        return protocol_paths(root), root / TOPICS_FILE, root / GLOSSARY_FILE, root / VOCABULARY_FILE
+    files, topics, glossary, vocabulary = [], root / TOPICS_FILE, None, None
     for name in paths:
         path = Path(name)
         if path.is_dir():
             files += protocol_paths(path)
             if (path / TOPICS_FILE).exists():
                 topics = path / TOPICS_FILE
-            glossary = path / GLOSSARY_FILE
+            glossary, vocabulary = path / GLOSSARY_FILE, path / VOCABULARY_FILE
         elif path.name == TOPICS_FILE:
             topics = path
         elif path.name == GLOSSARY_FILE:
             glossary = path
+        elif path.name == VOCABULARY_FILE:
+            vocabulary = path
         else:
             files.append(path)
-    return files, topics, glossary
+    return files, topics, glossary, vocabulary
 
 
 def cmd_validate(args) -> int:
     started = time.perf_counter()
-    files, topics, glossary = _expand(args.paths, args.root)
+    files, topics, glossary, vocabulary = _expand(args.paths, args.root)
     missing = [f for f in files if not f.exists()]
     if missing:
         for path in missing:
             print(f"{path}:1:1: (document): no such file", file=sys.stdout)
         return 1
-    problems, docs, _ = check_files(files, topics, glossary)
+    problems, docs, _ = check_files(files, topics, glossary, vocabulary)
     for problem in problems:
         print(problem)
     elapsed = time.perf_counter() - started

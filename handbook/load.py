@@ -7,12 +7,14 @@ from typing import Iterable
 
 from .model import (Answer, Block, Clause, Council, DocumentControl, GlossaryTerm, Library, ListBlock, ListItem,
                     Note, Paragraph, Protocol, ProtocolVersion, Question, Quote, ReviewEntry,
-                    Revision, Section, Signature, Subheading, Table, Topic)
+                    Revision, Section, Signature, Subheading, Table, Topic, VocabularyEntry)
 from .source import Problem, SourceDocument, read_yaml
-from .validate import check_council_ids, check_glossary, check_protocol, check_topics, topic_index
+from .validate import (check_council_ids, check_glossary, check_protocol, check_topics, check_vocabulary,
+                       topic_index)
 
 TOPICS_FILE = "topics.yaml"
 GLOSSARY_FILE = "glossary.yaml"  # optional: a library without one has an empty glossary
+VOCABULARY_FILE = "vocabulary.yaml"  # optional: the search vocabulary (reader words -> protocol words, topics)
 
 
 class InvalidLibrary(Exception):
@@ -29,17 +31,19 @@ def default_root() -> Path:
 
 
 def protocol_paths(root: Path) -> list[Path]:
-    return sorted(p for p in root.glob("*.yaml") if p.name not in (TOPICS_FILE, GLOSSARY_FILE))
+    return sorted(p for p in root.glob("*.yaml") if p.name not in (TOPICS_FILE, GLOSSARY_FILE, VOCABULARY_FILE))
 
 
-def check_files(paths: Iterable[Path], topics_path: Path,
-                glossary_path: Path | None = None) -> tuple[list[Problem], list[SourceDocument], SourceDocument]:
-    """Validate topic, glossary and protocol files; every problem in every file, nothing raised."""
+def check_files(paths: Iterable[Path], topics_path: Path, glossary_path: Path | None = None,
+                vocabulary_path: Path | None = None) -> tuple[list[Problem], list[SourceDocument], SourceDocument]:
+    """Validate topic, glossary, vocabulary and protocol files; every problem in every file, nothing raised."""
     topics_doc = read_yaml(topics_path)
     problems = check_topics(topics_doc)
+    topics = topic_index(topics_doc) if not problems else None
     if glossary_path is not None and glossary_path.exists():
         problems += check_glossary(read_yaml(glossary_path))
-    topics = topic_index(topics_doc) if not problems else None
+    if vocabulary_path is not None and vocabulary_path.exists():
+        problems += check_vocabulary(read_yaml(vocabulary_path), topics)
     docs = []
     for path in paths:
         doc = read_yaml(path)
@@ -53,13 +57,15 @@ def check_files(paths: Iterable[Path], topics_path: Path,
 
 def load_library(root: str | Path | None = None) -> Library:
     root = Path(root) if root else default_root()
-    glossary_path = root / GLOSSARY_FILE
-    problems, docs, topics_doc = check_files(protocol_paths(root), root / TOPICS_FILE, glossary_path)
+    glossary_path, vocabulary_path = root / GLOSSARY_FILE, root / VOCABULARY_FILE
+    problems, docs, topics_doc = check_files(protocol_paths(root), root / TOPICS_FILE, glossary_path,
+                                             vocabulary_path)
     if problems:
         raise InvalidLibrary(problems)
     return Library(protocols=tuple(build_protocol(d.data, d.path) for d in docs),
                    topics=build_topics(topics_doc.data),
-                   glossary=build_glossary(read_yaml(glossary_path).data) if glossary_path.exists() else ())
+                   glossary=build_glossary(read_yaml(glossary_path).data) if glossary_path.exists() else (),
+                   vocabulary=build_vocabulary(read_yaml(vocabulary_path).data) if vocabulary_path.exists() else ())
 
 
 # --- Builders: validated dicts -> model ------------------------------------------------------
@@ -75,6 +81,11 @@ def build_topics(data: dict) -> tuple[Topic, ...]:
 def build_glossary(data: dict) -> tuple[GlossaryTerm, ...]:
     return tuple(GlossaryTerm(id=t["id"], term=t["term"], definition=t["definition"],
                               aliases=tuple(t.get("aliases", ()))) for t in data["terms"])
+
+
+def build_vocabulary(data: dict) -> tuple[VocabularyEntry, ...]:
+    return tuple(VocabularyEntry(id=e["id"], protocol_words=tuple(e["protocol"]), reader_words=tuple(e["reader"]),
+                                 topics=tuple(e.get("topics", ()))) for e in data["entries"])
 
 
 def build_protocol(data: dict, path: str | None = None) -> Protocol:

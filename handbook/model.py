@@ -276,10 +276,22 @@ class GlossaryTerm:
 
 
 @dataclass(frozen=True)
+class VocabularyEntry:
+    """One idea in the search vocabulary: the words protocols print for it, the words readers
+    type for it, and the topics it belongs to. Index metadata, never protocol text."""
+
+    id: str
+    protocol_words: tuple[str, ...]
+    reader_words: tuple[str, ...]
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Library:
     protocols: tuple[Protocol, ...]
     topics: tuple[Topic, ...]
     glossary: tuple[GlossaryTerm, ...] = ()
+    vocabulary: tuple[VocabularyEntry, ...] = ()
 
     def protocol(self, council_id: str) -> Protocol:
         for protocol in self.protocols:

@@ -253,6 +253,26 @@ def glossary_rules(doc: SourceDocument) -> Iterator[Problem]:
             names.setdefault(name, term["id"])
 
 
+def vocabulary_rules(doc: SourceDocument, topics: dict | None) -> Iterator[Problem]:
+    """Ids unique; every topic named exists in topics.yaml (unchecked while topics.yaml is broken)."""
+    ids: set = set()
+    for e_index, entry in enumerate(doc.data["entries"]):
+        if entry["id"] in ids:
+            yield doc.problem(("entries", e_index, "id"), f"duplicate vocabulary id {entry['id']!r}")
+        ids.add(entry["id"])
+        for t_index, topic in enumerate(entry.get("topics", [])):
+            if topics is not None and topic not in topics:
+                yield doc.problem(("entries", e_index, "topics", t_index),
+                                  f"unknown topic {topic!r}; topics are defined in topics.yaml")
+        for field in ("protocol", "reader"):
+            seen: set = set()
+            for w_index, word in enumerate(entry[field]):
+                if word.casefold() in seen:
+                    yield doc.problem(("entries", e_index, field, w_index),
+                                      f"{word!r} is listed twice in vocabulary entry {entry['id']!r}")
+                seen.add(word.casefold())
+
+
 # --- Whole files -------------------------------------------------------------------------------
 
 
@@ -277,6 +297,11 @@ def check_topics(doc: SourceDocument) -> list[Problem]:
 
 def check_glossary(doc: SourceDocument) -> list[Problem]:
     return _check(doc, "glossary", glossary_rules)
+
+
+def check_vocabulary(doc: SourceDocument, topics: dict | None) -> list[Problem]:
+    """Schema, then the vocabulary's rules against `topics` (None when topics.yaml is itself broken)."""
+    return _check(doc, "vocabulary", lambda d: vocabulary_rules(d, topics))
 
 
 def check_protocol(doc: SourceDocument, topics: dict | None) -> list[Problem]:
