@@ -10,6 +10,7 @@ from .canonical import content_hash
 from .diff import diff_versions, render_diff
 from .load import GLOSSARY_FILE, TOPICS_FILE, VOCABULARY_FILE, InvalidLibrary, check_files, default_root, load_library, protocol_paths
 from .text import render_clause, render_version
+from .validate import unconfirmed_topics
 
 
 def _expand(paths: list[str], root: Path) -> tuple[list[Path], Path, Path | None, Path | None]:
@@ -52,7 +53,18 @@ def cmd_validate(args) -> int:
         print(f"{len(problems)} problem(s) found in {len({p.path for p in problems})} file(s)", file=sys.stderr)
         return 1
     print(f"ok: {len(docs)} protocol file(s) and {topics} are valid ({elapsed * 1000:.0f} ms)")
+    _print_review_list(docs)
     return 0
+
+
+def _print_review_list(docs) -> None:
+    """Valid, but not yet reviewed: clauses whose topics are only the importer's suggestions."""
+    unconfirmed = [item for doc in docs for item in unconfirmed_topics(doc)]
+    for item in unconfirmed:
+        print(f"to review: {item}")
+    if unconfirmed:
+        print(f"{len(unconfirmed)} clause(s) have suggested topics nobody has confirmed: check each, "
+              "then move its topics_suggested into topics")
 
 
 def cmd_show(args) -> int:

@@ -7,7 +7,8 @@ from typing import Iterable
 
 from .model import (Answer, Block, Clause, Council, DocumentControl, GlossaryTerm, Library, ListBlock, ListItem,
                     Note, Paragraph, Protocol, ProtocolVersion, Question, Quote, ReviewEntry,
-                    Revision, Section, Signature, Subheading, Table, Topic, VocabularyEntry)
+                    Revision, Section, Signature, SourcePage, Subheading, Table, Topic,
+                    VocabularyEntry)
 from .source import Problem, SourceDocument, read_yaml
 from .validate import (check_council_ids, check_glossary, check_protocol, check_topics, check_vocabulary,
                        topic_index)
@@ -95,7 +96,11 @@ def build_protocol(data: dict, path: str | None = None) -> Protocol:
                         short_name=council.get("short_name")),
         title=data["title"],
         subtitle=data.get("subtitle"),
-        source_file=data["source"]["file"],
+        short_title=data.get("short_title"),
+        source_file=data["source"].get("file"),
+        source_pages=tuple(SourcePage(url=p["url"], retrieved=p["retrieved"], title=p.get("title"),
+                                      file=p.get("file"), section_ids=tuple(p.get("sections", ())))
+                           for p in data["source"].get("pages", ())),
         editorial_notes=tuple(data.get("editorial_notes", ())),
         versions=tuple(build_version(v) for v in data["versions"]),
         path=path,
@@ -151,6 +156,7 @@ def build_clause(c: dict) -> Clause:
     return Clause(id=c["id"], number=c["number"], title=c.get("title"),
                   number_printed=c.get("number_printed", True),
                   topics=tuple(c.get("topics", ())),
+                  topics_suggested=tuple(c.get("topics_suggested", ())),
                   content=tuple(build_block(b) for b in c["content"]),
                   editorial_notes=tuple(c.get("editorial_notes", ())))
 

@@ -41,7 +41,7 @@ class ListItem:
 
 @dataclass(frozen=True)
 class ListBlock:
-    style: str  # bullet | lettered | numbered | tick
+    style: str  # bullet | lettered | numbered | roman | tick
     items: tuple[ListItem, ...]
 
 
@@ -79,6 +79,7 @@ class Clause:
     title: str | None = None
     number_printed: bool = True
     editorial_notes: tuple[str, ...] = ()
+    topics_suggested: tuple[str, ...] = ()  # proposed by `handbook import`, not yet confirmed
 
     @property
     def display_number(self) -> str | None:
@@ -230,14 +231,37 @@ class Council:
 
 
 @dataclass(frozen=True)
+@dataclass(frozen=True)
+class SourcePage:
+    """One web page of a source published as pages (often one per section)."""
+
+    url: str
+    retrieved: str  # the page date: when it was read
+    title: str | None = None
+    file: str | None = None  # a saved copy, relative to protocols/sources/
+    section_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Protocol:
     council: Council
     title: str
-    source_file: str
+    source_file: str | None
     versions: tuple[ProtocolVersion, ...]
     subtitle: str | None = None
     editorial_notes: tuple[str, ...] = ()
     path: str | None = field(default=None, compare=False)
+    short_title: str | None = None  # for citations
+    source_pages: tuple[SourcePage, ...] = ()
+
+    @property
+    def citation_title(self) -> str:
+        return self.short_title or self.title
+
+    @property
+    def topics_unreviewed(self) -> bool:
+        """True while any clause carries topics suggested by the importer that nobody confirmed."""
+        return any(c.topics_suggested for v in self.versions for c in v.clauses())
 
     @property
     def id(self) -> str:

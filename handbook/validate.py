@@ -4,6 +4,7 @@ Every rule yields Problems with their place; callers collect them all before rep
 """
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from functools import cache
@@ -83,6 +84,11 @@ def _message(error: jsonschema.ValidationError) -> str:
 def _plain_message(error: jsonschema.ValidationError) -> str:
     if error.validator == "required":
         missing = re.search(r"'(.+?)' is a required property", error.message)
+        if missing and missing.group(1) == "number" and "clauses" in error.absolute_path:
+            return ("missing required field 'number'; write the number as printed, or "
+                    "'number: null' for a paragraph printed without one")
+        if missing and missing.group(1) == "file" and tuple(error.absolute_path) == ("source",):
+            return "missing required field 'file' (or 'pages', for a source published as web pages)"
         return f"missing required field {missing.group(1)!r}" if missing else error.message
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
@@ -96,6 +102,8 @@ def _plain_message(error: jsonschema.ValidationError) -> str:
     if error.validator == "pattern":
         if "[0-9]{4}" in error.validator_value:
             return f"{error.instance!r} is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD"
+        if error.validator_value.startswith("^https?"):
+            return f"{error.instance!r} is not a web address; expected one starting http:// or https://"
         return f"{error.instance!r} is not a valid id; expected lowercase letters, digits and hyphens"
     if error.validator == "type":
         expected = error.validator_value
@@ -144,18 +152,54 @@ def duplicate_ids(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
 def unknown_topics(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
     for v_index, version in enumerate(doc.data["versions"]):
         for where, clause in _clauses(version, v_index):
-            for t_index, topic in enumerate(clause.get("topics", [])):
-                if topic not in topics:
-                    yield doc.problem(where + ("topics", t_index),
-                                      f"unknown topic {topic!r}; topics are defined in topics.yaml")
+            for key in ("topics", "topics_suggested"):
+                for t_index, topic in enumerate(clause.get(key, [])):
+                    if topic not in topics:
+                        yield doc.problem(where + (key, t_index), f"unknown topic {topic!r}; "
+                                          f"{_nearest(topic, topics)}topics are defined in topics.yaml")
+
+
+def _nearest(topic: str, topics: dict) -> str:
+    """'did you mean ...? ' naming the closest topic ids, or nothing when none is close."""
+    close = difflib.get_close_matches(topic, list(topics), n=3, cutoff=0.6)
+    return f"did you mean {' or '.join(map(repr, close))}? " if close else ""
 
 
 def clauses_without_topics(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
+    """A clause needs topics; an imported draft's suggested topics count until reviewed (and
+    `unconfirmed_topics` lists them)."""
     for v_index, version in enumerate(doc.data["versions"]):
         for where, clause in _clauses(version, v_index):
-            if not clause.get("topics"):
+            if not clause.get("topics") and not clause.get("topics_suggested"):
                 yield doc.problem(where + ("id",), f"clause {clause['id']!r} has no topics; "
                                   "every clause needs at least one topic from topics.yaml")
+
+
+def file_named_after_council(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
+    """protocols/<council-id>.yaml: one place to look for a council, and no two files for one."""
+    council_id = doc.data["council"]["id"]
+    stem = Path(doc.path).stem
+    if stem != council_id:
+        yield doc.problem(("council", "id"), f"council id {council_id!r} does not match the file name "
+                          f"{Path(doc.path).name!r}; name the file {council_id}.yaml")
+
+
+def page_sections_exist(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
+    known = {s["id"] for v in doc.data["versions"] for s in v["sections"]}
+    for p_index, page in enumerate(doc.data["source"].get("pages", [])):
+        for s_index, section_id in enumerate(page.get("sections", [])):
+            if section_id not in known:
+                yield doc.problem(("source", "pages", p_index, "sections", s_index),
+                                  f"no section {section_id!r} in any version")
+
+
+def unconfirmed_topics(doc: SourceDocument) -> list[Problem]:
+    """Clauses whose topics are only suggestions (from `handbook import`): not errors, but a
+    review list, each at its place."""
+    return [doc.problem(where + ("topics_suggested",), f"clause {clause['id']!r}: suggested topics "
+                        f"{', '.join(clause['topics_suggested'])} are not yet confirmed")
+            for v_index, version in enumerate(doc.data["versions"])
+            for where, clause in _clauses(version, v_index) if clause.get("topics_suggested")]
 
 
 def versions_in_order(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
@@ -220,8 +264,8 @@ def answer_citations(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
                                   "give the value yes, no or conditional if a clause addresses it")
 
 
-PROTOCOL_RULES = (duplicate_ids, unknown_topics, clauses_without_topics, versions_in_order,
-                  answers_complete, answer_citations)
+PROTOCOL_RULES = (file_named_after_council, duplicate_ids, unknown_topics, clauses_without_topics,
+                  versions_in_order, answers_complete, answer_citations, page_sections_exist)
 
 
 def topic_rules(doc: SourceDocument) -> Iterator[Problem]:

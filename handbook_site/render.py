@@ -87,7 +87,7 @@ def block_html(block: Block, inline=plain) -> str:
 
 def list_html(block: ListBlock, inline=plain) -> str:
     labelled = any(item.label for item in block.items)
-    tag = "ol" if block.style in ("lettered", "numbered") else "ul"
+    tag = "ol" if block.style in ("lettered", "numbered", "roman") else "ul"
     classes = f"hb-list hb-list--{block.style}" + (" hb-list--labelled" if labelled else "")
     items = []
     for item in block.items:

@@ -1,5 +1,8 @@
 """handbook.citation: the one citation string the handbook copies (and receipts may print)."""
 from handbook.citation import citation
+from handbook.load import build_protocol
+from handbook.source import read_yaml
+from conftest import FIXTURES
 
 
 def test_numbered_clause(library):
@@ -11,13 +14,26 @@ def test_numbered_clause(library):
     assert citation(protocol, protocol.current, clause).endswith(", para [15.2]")
 
 
-def test_unnumbered_paragraph_is_placed_by_its_section(library):
+def test_unnumbered_paragraph_is_placed_by_its_section_and_neighbour(library):
     protocol = library.protocol("south-ribble")
     version = protocol.current
-    clause = version.clause("c6-intro")
-    section = version.section_of("c6-intro")
-    assert citation(protocol, version, clause) == (
-        f"South Ribble BC, Member and Officer Protocol (January 2018), unnumbered paragraph of {section.title}")
+    assert citation(protocol, version, version.clause("c6-intro")) == (
+        "South Ribble BC, Member and Officer Protocol (January 2018), Provision of Information and Advice, "
+        "unnumbered paragraph before para 6.1")
+    sedgemoor = library.protocol("sedgemoor")
+    assert citation(sedgemoor, sedgemoor.current, sedgemoor.current.clause("c10-2-note")).endswith(
+        ", unnumbered paragraph after para 10.2")
+
+
+def test_paragraphs_of_a_headed_section_are_told_apart_and_the_short_title_is_used():
+    """A protocol of headed sections without numbers (as published on web pages): each paragraph
+    is cited by its section and its place, never as one of several identical "unnumbered paragraph"s."""
+    protocol = build_protocol(read_yaml(FIXTURES / "valid" / "exampleshire.yaml").data)
+    version = protocol.versions[-1]
+    cited = [citation(protocol, version, c) for c in version.clauses()]
+    assert cited[3] == "Exampleshire CC, Member/Officer Protocol (March 2024), Lobbying, paragraph 2"
+    assert cited[0].endswith(", Introduction, paragraph 1")
+    assert len(set(cited)) == len(cited)
 
 
 def test_council_not_named_in_the_source_is_left_out_not_invented(library):

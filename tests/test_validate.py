@@ -16,11 +16,14 @@ EXPECTED = {
     "missing-field.yaml": ["20:13: versions[0].sections[0].clauses[1]: missing required field 'content'"],
     "unknown-field.yaml": [
         "21:13: versions[0].sections[0].clauses[1].nubmer: unknown field 'nubmer'; expected one of: "
-        "content, editorial_notes, id, number, number_printed, title, topics",
-        "20:13: versions[0].sections[0].clauses[1]: missing required field 'number'",
+        "content, editorial_notes, id, number, number_printed, title, topics, topics_suggested",
+        "20:13: versions[0].sections[0].clauses[1]: missing required field 'number'; write the number as "
+        "printed, or 'number: null' for a paragraph printed without one",
     ],
+    "missing-number.yaml": ["20:13: versions[0].sections[0].clauses[1]: missing required field 'number'; write the "
+                            "number as printed, or 'number: null' for a paragraph printed without one"],
     "bad-date.yaml": ["8:5: versions[0].date: 'January 2019' is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD"],
-    "bad-council-type.yaml": ["2:86: council.type: 'city-state' is not allowed; expected one of: district, borough, "
+    "bad-council-type.yaml": ["2:93: council.type: 'city-state' is not allowed; expected one of: district, borough, "
                               "town, parish, county, unitary, metropolitan, london-borough, unknown"],
     "bad-clause-id.yaml": ["20:13: versions[0].sections[0].clauses[1].id: 'Clause 1.2' is not a valid id; "
                            "expected lowercase letters, digits and hyphens"],
@@ -37,7 +40,19 @@ EXPECTED = {
                                  "in version 'v1' (first used on line 16)"],
     "duplicate-version-id.yaml": ["24:5: versions[1].id: duplicate version id 'v1'"],
     "unknown-topic.yaml": ["22:22: versions[0].sections[0].clauses[1].topics[0]: unknown topic 'roles-of-member'; "
-                           "topics are defined in topics.yaml"],
+                           "did you mean 'roles-of-members' or 'roles-of-officers'? topics are defined in topics.yaml"],
+    "unknown-suggested-topic.yaml": [
+        "22:32: versions[0].sections[0].clauses[1].topics_suggested[0]: unknown topic 'role-of-officers'; "
+        "did you mean 'roles-of-officers' or 'roles-of-members'? topics are defined in topics.yaml"],
+    "answer-wrong-shape.yaml": ["52:3: answers.raising-concerns.time-limits: 'yes' is not an answer; write "
+                                "'not-addressed', or the object form {answer: \"...\", clauses: [clause ids]}"],
+    "file-name-mismatch.yaml": ["2:11: council.id: council id 'testshire' does not match the file name "
+                                "'file-name-mismatch.yaml'; name the file testshire.yaml"],
+    "bad-page-url.yaml": ["7:8: source.pages[0].url: 'www.testshire.example/protocol' is not a web address; "
+                          "expected one starting http:// or https://"],
+    "unknown-page-section.yaml": ["7:93: source.pages[0].sections[1]: no section 's-lobbying' in any version"],
+    "source-without-file-or-pages.yaml": ["4:1: source: missing required field 'file' (or 'pages', for a source "
+                                          "published as web pages)"],
     "clause-without-topics.yaml": ["20:13: versions[0].sections[0].clauses[1].id: clause 'c-old' has no topics; "
                                    "every clause needs at least one topic from topics.yaml"],
     "versions-out-of-order.yaml": ["26:5: versions[1].date: version 'v2' (2018-06) is dated before version 'v1' "
@@ -75,19 +90,39 @@ def test_every_problem_in_every_file_is_reported_at_once(capsys):
     assert {line.split(":")[0].rsplit("/", 1)[1] for line in out} == set(names)
 
 
+def test_the_fixture_protocol_with_web_pages_unnumbered_sections_and_roman_lists_is_valid(capsys):
+    assert main(["validate", str(FIXTURES / "valid" / "exampleshire.yaml")]) == 0
+    assert "ok: 1 protocol file(s)" in capsys.readouterr().out
+
+
+def test_validate_lists_clauses_whose_topics_are_only_suggested(tmp_path, capsys):
+    """An imported draft validates, but its unconfirmed topic suggestions are listed for review."""
+    text = (FIXTURES / "valid" / "exampleshire.yaml").read_text()
+    draft = text.replace("topics: [instructions-and-pressure]\n", "topics_suggested: [instructions-and-pressure]\n", 1)
+    assert draft != text
+    (tmp_path / "exampleshire.yaml").write_text(draft)
+    assert main(["validate", str(tmp_path / "exampleshire.yaml")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    review = [line for line in out if line.startswith("to review:")]
+    assert len(review) == 1
+    assert "clause 'c-lobbying-p1': suggested topics instructions-and-pressure are not yet confirmed" in review[0]
+    assert "1 clause(s) have suggested topics nobody has confirmed" in out[-1]
+
+
 def test_seed_protocols_are_valid(capsys):
     assert main(["validate"]) == 0
     assert "ok:" in capsys.readouterr().out
 
 
 def test_duplicate_council_ids_across_files(tmp_path, capsys):
+    """Each file is named after its council, so a second file for one council is in another folder."""
     valid = (FIXTURES / "valid" / "two-versions.yaml").read_text()
-    (tmp_path / "a.yaml").write_text(valid)
-    (tmp_path / "b.yaml").write_text(valid)
-    (tmp_path / "topics.yaml").write_text((ROOT / "protocols" / "topics.yaml").read_text())
-    assert main(["validate", str(tmp_path)]) == 1
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "testshire.yaml").write_text(valid)
+    assert main(["validate", str(tmp_path / "a" / "testshire.yaml"), str(tmp_path / "b" / "testshire.yaml")]) == 1
     out = capsys.readouterr().out
-    assert f"{tmp_path / 'b.yaml'}:2:" in out and "council id 'testshire' is also used by" in out
+    assert f"{tmp_path / 'b' / 'testshire.yaml'}:2:" in out and "council id 'testshire' is also used by" in out
 
 
 def test_validate_from_the_shell_prints_no_traceback():

@@ -1,5 +1,7 @@
-"""The handbook built from a fixture library: the real protocols plus one more council file
-(tests/fixtures/valid/two-versions.yaml, a protocol with a superseded version). Adding a council
+"""The handbook built from a fixture library: the real protocols plus two more council files
+(tests/fixtures/valid/two-versions.yaml, a protocol with a superseded version, and
+exampleshire.yaml, invented wording published as web pages: headed sections without numbers,
+Roman lists, a short title). Adding a council
 is adding a file: its pages, its redline and its comparison column appear with no code change."""
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ def fixture_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("fixture-handbook")
     shutil.copytree(ROOT / "protocols", root / "protocols")
     shutil.copy(FIXTURES / "valid" / "two-versions.yaml", root / "protocols" / "testshire.yaml")
+    shutil.copy(FIXTURES / "valid" / "exampleshire.yaml", root / "protocols" / "exampleshire.yaml")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
                              str(ROOT / "mkdocs.yml"), "--site-dir", str(root / "site")], cwd=ROOT,
                             capture_output=True, text=True,
@@ -34,6 +37,23 @@ def test_a_new_council_file_gets_its_pages_redline_and_column(fixture_site):
     compare = (fixture_site / "compare" / "index.html").read_text()
     assert 'href="../councils/testshire/">Testshire DC</a></th>' in compare
     assert "Testshire District Council" in (fixture_site / "councils" / "index.html").read_text()
+
+
+def test_a_protocol_of_unnumbered_headed_sections_builds_with_its_citations_and_roman_list(fixture_site):
+    from html import escape
+
+    from handbook.citation import citation
+    from handbook.load import build_protocol
+    from handbook.source import read_yaml
+
+    html = (fixture_site / "councils" / "exampleshire" / "index.html").read_text()
+    assert "Lobbying" in html and "promise an outcome before the committee decides." in html
+    assert '<ol class="hb-list hb-list--roman hb-list--labelled">' in html
+    assert '<span class="hb-list__label">(iii)</span>' in html
+    protocol = build_protocol(read_yaml(FIXTURES / "valid" / "exampleshire.yaml").data)
+    version = protocol.versions[-1]
+    for clause in version.clauses():  # each unnumbered paragraph has its own citation on the page
+        assert f'data-citation="{escape(citation(protocol, version, clause))}"' in html
 
 
 def test_superseded_version_page_is_marked_and_points_to_the_current_one(fixture_site):
