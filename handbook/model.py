@@ -231,7 +231,6 @@ class Council:
 
 
 @dataclass(frozen=True)
-@dataclass(frozen=True)
 class SourcePage:
     """One web page of a source published as pages (often one per section)."""
 

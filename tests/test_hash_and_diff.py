@@ -12,7 +12,7 @@ from conftest import FIXTURES, ROOT
 @pytest.fixture
 def fixture_root(tmp_path):
     (tmp_path / "topics.yaml").write_text((ROOT / "protocols" / "topics.yaml").read_text())
-    (tmp_path / "testshire.yaml").write_text((FIXTURES / "valid" / "two-versions.yaml").read_text())
+    (tmp_path / "testshire.yaml").write_text((FIXTURES / "valid" / "testshire.yaml").read_text())
     return tmp_path
 
 

@@ -22,7 +22,7 @@ from tests.site.test_pages import meta
 def fixture_library(tmp_path):
     """The real topics and glossary with the real protocols plus one more council's file."""
     shutil.copytree(ROOT / "protocols", tmp_path, dirs_exist_ok=True)
-    shutil.copy(FIXTURES / "valid" / "two-versions.yaml", tmp_path / "testshire.yaml")
+    shutil.copy(FIXTURES / "valid" / "testshire.yaml", tmp_path / "testshire.yaml")
     return load_library(tmp_path)
 
 

@@ -1,5 +1,5 @@
 """The handbook built from a fixture library: the real protocols plus two more council files
-(tests/fixtures/valid/two-versions.yaml, a protocol with a superseded version, and
+(tests/fixtures/valid/testshire.yaml, a protocol with a superseded version, and
 exampleshire.yaml, invented wording published as web pages: headed sections without numbers,
 Roman lists, a short title). Adding a council
 is adding a file: its pages, its redline and its comparison column appear with no code change."""
@@ -19,7 +19,7 @@ from tests.conftest import FIXTURES, ROOT, axe_violations
 def fixture_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("fixture-handbook")
     shutil.copytree(ROOT / "protocols", root / "protocols")
-    shutil.copy(FIXTURES / "valid" / "two-versions.yaml", root / "protocols" / "testshire.yaml")
+    shutil.copy(FIXTURES / "valid" / "testshire.yaml", root / "protocols" / "testshire.yaml")
     shutil.copy(FIXTURES / "valid" / "exampleshire.yaml", root / "protocols" / "exampleshire.yaml")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
                              str(ROOT / "mkdocs.yml"), "--site-dir", str(root / "site")], cwd=ROOT,

@@ -114,7 +114,7 @@ def test_superseded_version_banner_links_to_the_current_page(library, tmp_path):
     from tests.conftest import FIXTURES, ROOT
 
     shutil.copy(ROOT / "protocols" / "topics.yaml", tmp_path)
-    shutil.copy(FIXTURES / "valid" / "two-versions.yaml", tmp_path / "testshire.yaml")
+    shutil.copy(FIXTURES / "valid" / "testshire.yaml", tmp_path / "testshire.yaml")
     fixture = load_library(tmp_path)
     markdown = page_for(fixture, "testshire", "v1")
     assert meta(markdown)["handbook_version_status"] == "superseded"
