@@ -8,11 +8,13 @@ unnumbered paragraphs share a citation.
 """
 from __future__ import annotations
 
-from .model import Clause, Protocol, ProtocolVersion
+from .model import SIGNATURE_ID, Clause, Protocol, ProtocolVersion
 
 
 def clause_reference(version: ProtocolVersion, clause: Clause) -> str:
     """'para 8.4'; for an unnumbered paragraph, its section title and its place in the section."""
+    if clause.id == SIGNATURE_ID:
+        return "signature block"
     if clause.display_number:
         return f"para {clause.display_number}"
     section = version.section_of(clause.id)

@@ -51,7 +51,7 @@ class AnswerCell:
     @property
     def clauses(self) -> tuple[Clause, ...]:
         """The cited clauses themselves (the validator guarantees each is in this version)."""
-        return tuple(c for c in map(self.version.clause, self.answer.clause_ids) if c is not None)
+        return tuple(c for c in map(self.version.cited, self.answer.clause_ids) if c is not None)
 
 
 @dataclass(frozen=True)

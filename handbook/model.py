@@ -156,6 +156,7 @@ class Revision:
     report: tuple[Section, ...] = ()
 
 
+SIGNATURE_ID = "signature"  # what an answer cites for a version's signature block (its anchor on the page)
 ANSWER_VALUES = ("yes", "no", "conditional", "not-addressed", "not-known")
 SILENT_VALUES = ("not-addressed", "not-known")  # no clause to cite: the text is silent or not known
 
@@ -207,6 +208,19 @@ class ProtocolVersion:
     def section_of(self, clause_id: str) -> Section | None:
         found = self._by_id.get(clause_id)
         return found[0] if found else None
+
+    @cached_property
+    def signature_clause(self) -> Clause | None:
+        """The signature block as a citable clause (id SIGNATURE_ID), so an answer about signing
+        can cite and quote the statement a signatory makes; None where the source prints none."""
+        if self.signature is None:
+            return None
+        return Clause(id=SIGNATURE_ID, number=None, title=self.signature.title or "Signature block",
+                      content=tuple(Paragraph(s) for s in self.signature.statements), topics=("acknowledgement",))
+
+    def cited(self, clause_id: str) -> Clause | None:
+        """What an answer's citation names: a clause, or the signature block."""
+        return self.signature_clause if clause_id == SIGNATURE_ID else self.clause(clause_id)
 
     @cached_property
     def _answers(self) -> dict[str, Answer]:

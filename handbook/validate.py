@@ -251,6 +251,8 @@ def answer_citations(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
     """An answer cites clauses of its own version: a clause of another version may say otherwise."""
     for v_index, version in enumerate(doc.data["versions"]):
         known = {clause["id"] for _, clause in _clauses(version, v_index)}
+        if "signature" in version:
+            known.add("signature")  # the signature block is citable (model.SIGNATURE_ID)
         for key, answer in version.get("answers", {}).items():
             if not isinstance(answer, dict):
                 continue

@@ -86,7 +86,7 @@ def topic_markdown(library: Library, topic: Topic, page_path: str, row: Coverage
 def clause_links(link: urls.Linker, protocol: Protocol, version: ProtocolVersion, clause_ids) -> str:
     links = []
     for clause_id in clause_ids:
-        clause = version.clause(clause_id)
+        clause = version.cited(clause_id)
         if clause is None:  # the library validates citations, so this is a bug there, not here
             raise KeyError(f"{protocol.id}: answer cites unknown clause {clause_id!r}")
         links.append(f'<a href="{clause_href(link, protocol, version, clause)}" '

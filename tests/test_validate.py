@@ -27,9 +27,9 @@ EXPECTED = {
                               "town, parish, county, unitary, metropolitan, london-borough, unknown"],
     "bad-clause-id.yaml": ["20:13: versions[0].sections[0].clauses[1].id: 'Clause 1.2' is not a valid id; "
                            "expected lowercase letters, digits and hyphens"],
-    "bad-answer.yaml": ["52:7: versions[1].answers.raising-concerns.time-limits: missing required field 'clauses' "
+    "bad-answer.yaml": ["82:7: versions[1].answers.raising-concerns.time-limits: missing required field 'clauses' "
                         "(clauses are required when the value is yes, no or conditional)"],
-    "answer-not-an-object.yaml": ["52:7: versions[1].answers.raising-concerns.time-limits: 'Ten working days.' is not "
+    "answer-not-an-object.yaml": ["82:7: versions[1].answers.raising-concerns.time-limits: 'Ten working days.' is not "
                                   "allowed; expected one of: not-addressed, not-known (an answer is 'not-addressed', "
                                   "'not-known', or an object {value: yes | no | conditional | not-addressed | not-known, "
                                   "answer: one plain-English sentence, clauses: [clause ids of this version]})"],
@@ -55,7 +55,7 @@ EXPECTED = {
                                    "every clause needs at least one topic from topics.yaml"],
     "versions-out-of-order.yaml": ["26:5: versions[1].date: version 'v2' (2018-06) is dated before version 'v1' "
                                    "(2019-01); list versions oldest first"],
-    "unknown-question.yaml": ["47:7: versions[1].answers.political-groups.who-pays: unknown question "
+    "unknown-question.yaml": ["92:7: versions[1].answers.political-groups.who-pays: unknown question "
                               "'political-groups.who-pays'; questions are defined in topics.yaml and keyed "
                               "<topic-id>.<question-id>"],
     # Every unanswered question is listed, not just the first.
