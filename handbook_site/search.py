@@ -6,22 +6,32 @@ bench/build_scale.py); Pagefind splits its index into chunks, so a query fetches
 needs (about 220 KB, engine included).
 
 - on_page_content: marks what Pagefind indexes: each page's content (not the navigation) wrapped
-  in `data-pagefind-body`, with a `version` filter: "earlier" for superseded and proposed versions
+  in `data-pagefind-body`, with a `kind` (meta: "clauses" for protocol, version and redline pages,
+  "page" for the rest) and a `version` filter: "earlier" for superseded and proposed versions
   (page.meta["handbook_version_status"]) and for redlines (page.meta["handbook_kind"], as they show
   old and proposed wording), "current" for every other page. The search box asks for
   "current" unless the reader ticks "include earlier versions", so old wording stays out of
   results by default. Each clause heading (an `<hN id="clause-id">`, rendered by the pages plugin)
-  becomes a Pagefind sub-result, so results open at the clause. A page whose front matter says
-  `search: {exclude: true}` (mkdocs-material's convention), or that duplicates another page
-  (`handbook_duplicate_of`), is not indexed.
+  becomes a Pagefind sub-result, so results open at the clause. After each clause heading go the
+  reader's words for what the clause says (`handbook.reader_words` over the search vocabulary) in a
+  hidden span (`id="hbv-<clause>"`): indexed, so "councillor" finds a clause that says "Member", but
+  never shown (search.js leaves them out of excerpts and marks). A page whose front matter says
+  `search: {exclude: true}` (mkdocs-material's convention), that duplicates another page
+  (`handbook_duplicate_of`), or whose kind search.js offers from search-data.json instead (topic,
+  comparison and glossary pages: `offered_kinds`) is not indexed.
 - on_post_page: puts the search box into the page header (theme-independent: inserted HTML, no
   theme template override) with the page's relative path to the index, so the site works under
   any base path.
-- on_post_build: runs the Pagefind binary from the `pagefind-bin` wheel over site_dir.
+- on_post_build: runs the Pagefind binary from the `pagefind-bin` wheel over site_dir, then writes
+  `search-data.json` beside the index: each topic (title, definition, its vocabulary's words), each
+  comparison question and each glossary role, with their URLs, and the words spelling suggestions
+  are drawn from. search.js offers a topic page or a comparison question when a query matches its
+  words, and a role's glossary entry when the query is the role's name.
 """
 from __future__ import annotations
 
 import html
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -32,6 +42,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
+
+from handbook import default_root, load_library, reader_words
+from handbook.model import Library, VocabularyEntry
+
+from . import urls
 
 log = get_plugin_logger(__name__)
 
@@ -54,6 +69,11 @@ class PagefindSearchConfig(Config):
     # CSS selectors of page furniture inside the content that is not worth finding (e.g. the
     # "Link"/"Copy citation" tools each clause carries); passed to Pagefind's --exclude-selectors
     exclude_selectors = c.ListOfItems(c.Type(str), default=[])
+    # page kinds whose headings are clauses (search.js ranks them above other pages' sections)
+    clause_kinds = c.ListOfItems(c.Type(str), default=["protocol", "version", "redline"])
+    # page kinds not indexed: search.js offers them from search-data.json (topic pages when a
+    # query matches a topic's words, comparison questions, a role's glossary entry)
+    offered_kinds = c.ListOfItems(c.Type(str), default=["topic", "topic-list", "comparison", "glossary"])
     timeout = c.Type(int, default=600)  # seconds the indexer may take before the build fails
 
 
@@ -87,13 +107,70 @@ def hidden_meta(key: str, value: str) -> str:
     return f'<span hidden data-pagefind-ignore data-pagefind-meta="{key}">{html.escape(value)}</span>'
 
 
-def mark_for_index(content: str, title: str, group: str, note: str | None) -> str:
-    """Wrap a page's content so Pagefind indexes it, with its title, filter group and, for an
-    earlier version, a note saying what kind of page it is."""
-    meta = hidden_meta("title", title)
+def mark_for_index(content: str, title: str, group: str, note: str | None, kind: str = "page") -> str:
+    """Wrap a page's content so Pagefind indexes it, with its title, kind ("clauses" or "page"),
+    filter group and, for an earlier version, a note saying what kind of page it is."""
+    meta = hidden_meta("title", title) + hidden_meta("kind", kind)
     if group == "earlier" and note:
         meta += hidden_meta("note", note)
     return f'<div data-pagefind-body data-pagefind-filter="version:{group}">{meta}{content}</div>'
+
+
+CLAUSE_HEADING = re.compile(r'<h3 class="hb-clause__heading" id="([^"]+)"[^>]*>.*?</h3>', re.S)
+EDITORIAL_NOTE = re.compile(r'<div class="admonition[^"]*hb-editorial[^"]*">.*?</div>', re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def add_reader_words(content: str, vocabulary: tuple[VocabularyEntry, ...]) -> str:
+    """After each clause heading, the reader's words for what the clause says, hidden: index
+    metadata that finds the clause, never shown as its text."""
+    if not vocabulary:
+        return content
+    headings = list(CLAUSE_HEADING.finditer(content))
+    out, at = [], 0
+    for i, heading in enumerate(headings):
+        end = headings[i + 1].start() if i + 1 < len(headings) else len(content)
+        text = html.unescape(TAG.sub(" ", EDITORIAL_NOTE.sub(" ", content[heading.end():end])))
+        words = reader_words(text, vocabulary)
+        out.append(content[at:heading.end()])
+        if words:
+            out.append(f'<span hidden id="hbv-{heading.group(1)}" data-pagefind-weight="0.5">'
+                       f'{html.escape(" ".join(words))}</span>')
+        at = heading.end()
+    out.append(content[at:])
+    return "".join(out)
+
+
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def words_of(*texts: str) -> list[str]:
+    """The distinct lower-case words of `texts`, in order (search.js matches query words to them)."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        seen.update(dict.fromkeys(w.lower().replace("’", "'") for w in WORD.findall(text)))
+    return list(seen)
+
+
+def search_data(library: Library) -> dict:
+    """What search.js offers besides clauses: topic pages, comparison questions and glossary roles,
+    each with the words a query is matched against and a URL relative to the site root; and the
+    words spelling suggestions come from."""
+    topics, questions = [], []
+    for index, topic in enumerate(library.topics):
+        entries = [e for e in library.vocabulary if topic.id in e.topics]
+        topics.append({"title": topic.title, "definition": topic.definition, "url": urls.url_of(urls.topic_path(topic.id)),
+                       "title_words": words_of(topic.title),
+                       "words": words_of(topic.definition, *(w for e in entries for w in e.protocol_words)),
+                       "reader": words_of(*(w for e in entries for w in e.reader_words))})
+        questions += [{"text": q.text, "topic": index, "words": words_of(q.text),
+                       "url": urls.url_of(urls.compare_path()) + f"#{topic.id}"} for q in topic.questions]
+    roles = [{"name": t.term, "names": list(t.names), "definition": t.definition,
+              "url": urls.url_of(urls.glossary_path()) + f"#{t.id}"} for t in library.glossary]
+    spelling = words_of(*(w for e in library.vocabulary for w in e.protocol_words + e.reader_words),
+                        *(t.title for t in library.topics), *(n for t in library.glossary for n in t.names))
+    return {"topics": topics, "questions": questions, "roles": roles,
+            "spelling": sorted(w for w in spelling if len(w) >= 4)}
 
 
 def search_box(bundle_url: str) -> str:
@@ -111,6 +188,7 @@ def search_box(bundle_url: str) -> str:
         '<label for="hb-search-earlier">Also search superseded and proposed versions</label></p>'
         '<p class="hb-search__status" id="hb-search-status" role="status"></p>'
         '<ol class="hb-search__list"></ol>'
+        '<div class="hb-search__suggest"></div>'
         '</div></div>'
     )
 
@@ -146,9 +224,11 @@ def index_glob(paths: list[str]) -> str | None:
 
 class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
     marked_pages: list[str] = []
+    library: Library | None = None
 
     def on_pre_build(self, *, config) -> None:
         self.marked_pages = []  # `mkdocs serve` rebuilds with the same plugin instance
+        self.library = None
 
     def on_config(self, config):
         for name in ASSET_FILES:
@@ -163,13 +243,31 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
             files.append(File.generated(config, f"{ASSET_URL_DIR}/{name}", abs_src_path=str(ASSETS / name)))
         return files
 
+    def library_for(self, config) -> Library:
+        """The library the pages plugin loaded for this build, else (a site without it) the default one."""
+        if self.library is None:
+            pages = config.plugins.get("handbook-pages")
+            self.library = getattr(pages, "library", None) or load_library(default_root())
+        return self.library
+
+    def offers(self, config) -> dict:
+        """search-data.json's content; topics, questions and roles only when the site has their
+        pages (the pages plugin makes them)."""
+        data = search_data(self.library_for(config))
+        if config.plugins.get("handbook-pages") is None:
+            data.update(topics=[], questions=[], roles=[])
+        return data
+
     def on_page_content(self, content: str, *, page, config, files) -> str:
-        if excluded(page.meta):
+        kind = page.meta.get("handbook_kind")
+        if excluded(page.meta) or kind in self.config.offered_kinds:
             return content
         self.marked_pages.append(page.file.dest_uri)
         group = version_group(page.meta, self.config.hidden_statuses, self.config.hidden_kinds)
-        note = NOTES.get(page.meta.get("handbook_kind")) or NOTES.get(page.meta.get("handbook_version_status"))
-        return mark_for_index(content, page.title or config.site_name, group, note)
+        note = NOTES.get(kind) or NOTES.get(page.meta.get("handbook_version_status"))
+        content = add_reader_words(content, self.library_for(config).vocabulary)
+        return mark_for_index(content, page.title or config.site_name, group, note,
+                              "clauses" if kind in self.config.clause_kinds else "page")
 
     def on_post_page(self, output: str, *, page, config) -> str:
         bundle = get_relative_url(f"{self.config.bundle_dir}/", page.url)
@@ -197,4 +295,6 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
                               f"(exit {result.returncode}):\n{(result.stderr or result.stdout).strip()}")
         if not (site_dir / self.config.bundle_dir / "pagefind.js").exists():
             raise PluginError(f"handbook-search: Pagefind wrote no index to '{site_dir / self.config.bundle_dir}'")
+        (site_dir / self.config.bundle_dir / "search-data.json").write_text(
+            json.dumps(self.offers(config), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         log.info("Pagefind search index built in %s", site_dir / self.config.bundle_dir)

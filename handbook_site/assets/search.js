@@ -1,103 +1,374 @@
 // Handbook search: the header search box over the Pagefind index (built by handbook_site/search.py).
-// Results are clauses, not pages: each page's matching sub-results (one per clause heading with an
-// id) are listed, and each link opens its page at that clause's anchor. Superseded and proposed
-// versions are searched only when the reader ticks the box for them.
+//
+// Pagefind finds the pages holding each word; this script ranks the clauses (and the topic pages,
+// comparison questions and glossary roles described in search-data.json) that answer the question:
+// - the query's stop words and single letters are dropped: they never decide a ranking or light up;
+// - each remaining word is looked up on its own (Pagefind ANDs the words of one query, so a long
+//   question would find nothing), and a clause scores by the distinct words it holds, each weighted
+//   by how rare it is (a word repeated many times adds little);
+// - a word Pagefind matched only as a prefix ("press" in "pressure") does not count, except for the
+//   word still being typed; English endings are joined ("criticising" / "criticise");
+// - the reader's words for the protocols' words (protocols/vocabulary.yaml) are hidden words in
+//   each clause (search.py): they find the clause but are never shown or marked;
+// - clauses of the council whose pages the reader is on come first when equally relevant;
+// - with no or weak results, the closest topics and spellings are suggested.
+// Opening a result highlights the clause on its page, marks the searched words in it and announces it.
 // Keyboard: "/" focuses the box; Down/Up move between the box and the results; Enter on the box
 // opens the first result; Escape closes the results and returns to the box.
 (() => {
   "use strict";
-  const MAX_PAGES = 10;          // pages whose fragments are loaded per query
-  const FIRST_BATCH = 3;         // pages shown before the rest are loaded
-  const MAX_CLAUSES_PER_PAGE = 3;
+  const MAX_RESULTS = 10;
+  const FIRST_PAGES = 3;         // pages loaded before the first results show
+  const MAX_PAGES = 8;           // pages whose clauses are ranked per query
   const DEBOUNCE_MS = 80;
+  const HIDDEN_WEIGHT = 0.85;     // a reader's word (hidden vocabulary) counts a little less than the protocol's own
+  const TITLE_WEIGHT = 1.2;      // a word of the clause's own title ("Officers can expect from councillors")
+  const OWN_COUNCIL = 1.08;      // the reader's own council, when otherwise about equal
+  const OTHER_PAGE = 0.5;        // a section of a page that is not a protocol (home, about, ...)
+  const LANDING_KEY = "hb-search-landing";
 
-  // The excerpt is HTML from the index; keep only its text and <mark>s, never its markup.
-  function excerptNodes(excerpt) {
-    const parsed = new DOMParser().parseFromString(`<p>${excerpt}</p>`, "text/html").body;
-    const out = document.createDocumentFragment();
-    for (const node of parsed.querySelectorAll("p")[0].childNodes) {
-      if (node.nodeType === Node.TEXT_NODE) out.append(node.textContent);
-      else if (node.nodeName === "MARK") {
-        const mark = document.createElement("mark");
-        mark.textContent = node.textContent;
-        out.append(mark);
-      } else out.append(node.textContent);
+  const STOP_WORDS = new Set((
+    "a about above after again against all am an and any are as at be because been before being below " +
+    "between both but by can cannot could did do does doing down during each few for from further get " +
+    "gets got had has have having he her here hers herself him himself his how i if in into is it its " +
+    "itself just let me might more most my myself no nor not of off on once only or other ought our ours " +
+    "ourselves out over own same shall she should so some such than that the their theirs them themselves " +
+    "then there these they this those through to too under until up very was we were what when where which " +
+    "while who whom whose why will with would you your yours yourself yourselves may must also etc " +
+    "someone something anyone anything ok please want").split(/\s+/));
+
+  // --- Words --------------------------------------------------------------------------------
+
+  const CLAUSE_NUMBER = /^\(?\d+[a-z]?(?:\.\d+[a-z]?)+\)?\.?$/i;
+
+  function normal(word) {
+    return word.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "")
+      .replace(/'s$|s'$/, "");
+  }
+
+  // A light English stemmer, enough to join a word's common endings; Pagefind's own (Snowball)
+  // stemming decides what is found, this only decides whether a found word really is the word.
+  function stem(word) {
+    let w = normal(word);
+    if (w.length <= 3 || /\d/.test(w)) return w;
+    if (/ies$/.test(w)) w = w.slice(0, -3) + "y";
+    else if (/(ss|us)$/.test(w)) { /* keep: "press", "status" */ }
+    else if (/s$/.test(w)) w = w.slice(0, -1);
+    w = w.replace(/(isation|ization)$/, "is").replace(/(is|iz)(ing|ed|es|e)$/, "is");
+    for (const [end, to] of [["ied", "y"], ["ying", "y"], ["ingly", ""], ["edly", ""], ["ing", ""], ["ed", ""], ["ly", ""], ["e", ""]]) {
+      if (w.endsWith(end) && w.length - end.length >= 3) { w = w.slice(0, -end.length) + to; break; }
+    }
+    return w;
+  }
+
+  // Does `word` (from the page) count as `term` (from the query)? The same stem, or stems one
+  // letter apart ("complain" / "complaint"); any word starting with it for the word still being typed.
+  function matches(word, term) {
+    const w = normal(word);
+    if (!w) return false;
+    if (term.prefix && w.startsWith(term.text)) return true;
+    if (w === term.text) return true;
+    const s = stem(w);
+    if (s === term.stem) return true;
+    const [short, long] = s.length < term.stem.length ? [s, term.stem] : [term.stem, s];
+    return short.length >= 4 && long.startsWith(short) && long.length - short.length <= 1;
+  }
+
+  // The query's meaningful words, each once: no stop words, no single letters; clause numbers kept whole.
+  function queryTerms(query) {
+    const typing = !/\s$/.test(query);
+    const tokens = query.trim().split(/\s+/).flatMap((token) =>
+      CLAUSE_NUMBER.test(token) ? [token.replace(/^\(|[).]+$/g, "")] : token.split(/[^\p{L}\p{N}']+/u));
+    const terms = [];
+    const seen = new Set();
+    tokens.forEach((token, i) => {
+      const text = normal(token);
+      if (!text || STOP_WORDS.has(text) || (text.length < 2 && !/\d/.test(text))) return;
+      const s = stem(text);
+      if (seen.has(s)) return;
+      seen.add(s);
+      terms.push({ text, stem: s, prefix: typing && i === tokens.length - 1 && text.length >= 3 });
+    });
+    return terms;
+  }
+
+  // --- Ranking clauses -----------------------------------------------------------------------
+
+  const isHeading = (a) => /^h[1-6]$/i.test(a.element) && a.id;
+  const isHiddenWords = (a) => a.element === "span" && a.id && a.id.startsWith("hbv-");
+  const wordsOf = (text) => (text || "").split(/\s+/).filter(Boolean);
+
+  // A page split at its headings with ids: each part's word range, its own text range (without
+  // the heading's words and the hidden reader's words) and the hidden words' range.
+  function sections(data) {
+    const words = data.content.split(/\s+/);
+    const anchors = (data.anchors || []).slice().sort((a, b) => a.location - b.location);
+    const heads = anchors.filter(isHeading);
+    const hidden = anchors.filter(isHiddenWords);
+    return heads.map((head, i) => {
+      const end = i + 1 < heads.length ? heads[i + 1].location : words.length;
+      const own = wordsOf(head.text).length;
+      const hid = hidden.find((h) => h.location >= head.location && h.location < end);
+      const hiddenRange = hid ? [hid.location, hid.location + wordsOf(hid.text).length] : [end, end];
+      const visible = (end - head.location - own) - (hiddenRange[1] - hiddenRange[0]);
+      return { head, start: head.location, end, textStart: head.location + own, hiddenRange, visible, words };
+    });
+  }
+
+  function scoreSections(page, found, terms, idf) {
+    const parts = sections(page.data).filter((part) => part.visible > 0);
+    const results = [];
+    for (const part of parts) {
+      let score = 0;
+      let covered = 0;
+      const marks = new Set();
+      terms.forEach((term, t) => {
+        const locations = (found[t].get(page.id) || []).filter((loc) => loc >= part.start && loc < part.end
+          && matches(part.words[loc], term));
+        if (!locations.length) return;
+        const visible = locations.filter((loc) => loc < part.hiddenRange[0] || loc >= part.hiddenRange[1]);
+        visible.forEach((loc) => marks.add(loc));
+        const inTitle = visible.some((loc) => loc < part.textStart);
+        const weight = inTitle ? TITLE_WEIGHT : visible.length ? 1 : HIDDEN_WEIGHT;
+        score += idf[t] * weight * (1 + 0.1 * Math.log(locations.length));
+        covered += idf[t];
+      });
+      if (!score) continue;
+      const total = idf.reduce((a, b) => a + b, 0);
+      score *= 0.5 + 0.5 * covered / total;                          // more of the question, higher
+      score /= 1 + 0.12 * Math.max(0, Math.log(part.visible / 60));  // long clauses hold words by chance
+      if (page.data.meta.kind !== "clauses") score *= OTHER_PAGE;
+      if (page.own) score *= OWN_COUNCIL;
+      results.push({ score, covered, part, marks, page });
+    }
+    return results;
+  }
+
+  // --- Topics, comparison questions and roles (search-data.json) --------------------------------
+
+  function scoreText(words, terms, idf) {
+    let score = 0;
+    terms.forEach((term, t) => { if (words.some((w) => matches(w, term))) score += idf[t]; });
+    return score;
+  }
+
+  function offered(extra, terms, idf, root) {
+    if (!extra) return [];
+    const total = idf.reduce((a, b) => a + b, 0);
+    const out = [];
+    // A topic's title words count most, then its definition and the protocols' words, then readers' words.
+    const topicScores = extra.topics.map((topic) => terms.reduce((sum, term, t) => {
+      const tier = [[topic.title_words, 1.2], [topic.words, 1], [topic.reader, 0.8]]
+        .find(([words]) => words.some((w) => matches(w, term)));
+      return sum + (tier ? idf[t] * tier[1] : 0);
+    }, 0));
+    extra.topics.forEach((topic, i) => {
+      const score = topicScores[i];
+      if (score) out.push({ kind: "topic", covered: score, score: score * (0.5 + 0.5 * score / total), url: new URL(topic.url, root).href,
+        where: "Topic: every council's clauses side by side", title: topic.title, text: topic.definition });
+    });
+    extra.questions.forEach((question) => {
+      const own = scoreText(question.words, terms, idf);
+      const matched = terms.filter((term) => question.words.some((w) => matches(w, term))).length;
+      if (matched < Math.min(2, terms.length)) return;
+      const score = own + 0.3 * topicScores[question.topic];
+      out.push({ kind: "question", score: score * (0.5 + 0.5 * own / total), url: new URL(question.url, root).href,
+        where: "Compare councils: every council's answer", title: question.text, text: "" });
+    });
+    const asked = terms.map((t) => t.stem).sort().join(" ");
+    extra.roles.forEach((role) => {
+      const named = role.names.some((name) => queryTerms(name + " ").map((t) => t.stem).sort().join(" ") === asked);
+      if (named) out.push({ kind: "role", score: Infinity, url: new URL(role.url, root).href,
+        where: "Glossary of roles", title: role.name, text: role.definition });
+    });
+    return out;
+  }
+
+  // --- Suggestions when nothing (or little) answers ---------------------------------------------
+
+  function distance(a, b) {
+    if (Math.abs(a.length - b.length) > 2) return 3;
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      for (let j = 1; j <= b.length; j++) {
+        row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      }
+      previous = row;
+    }
+    return previous[b.length];
+  }
+
+  function spellings(extra, terms) {
+    if (!extra) return [];
+    const known = new Set(extra.spelling);
+    const out = [];
+    for (const term of terms) {
+      if (known.has(term.text) || term.text.length < 4) continue;
+      let best = null;
+      let bestDistance = 3;
+      for (const word of extra.spelling) {
+        const d = distance(term.text, word);
+        if (d < bestDistance) { best = word; bestDistance = d; }
+      }
+      if (best && bestDistance <= (term.text.length > 6 ? 2 : 1)) out.push([term.text, best]);
     }
     return out;
   }
 
-  function clauseScore(sub) {
-    return (sub.weighted_locations || []).reduce((sum, loc) => sum + loc.balanced_score, 0);
+  function closestTopics(extra, terms, idf) {
+    if (!extra) return [];
+    const fuzzy = terms.map((term) => ({ ...term, prefix: true, stem: term.stem.slice(0, Math.max(4, term.stem.length - 2)) }));
+    return extra.topics.map((topic) => [scoreText(topic.words.concat(topic.reader), fuzzy, idf), topic])
+      .filter(([score]) => score > 0).sort((a, b) => b[0] - a[0]).slice(0, 3).map(([, topic]) => topic);
   }
 
-  // Ids of headings with no text of their own before the next heading: a page or section title
-  // directly followed by its first clause. Such a match is shown only when no clause matched.
-  function bareHeadings(data) {
-    const heads = (data.anchors || []).filter((a) => /^h[1-6]$/i.test(a.element))
-      .sort((a, b) => a.location - b.location);
-    const bare = new Set();
-    heads.forEach((head, i) => {
-      const end = i + 1 < heads.length ? heads[i + 1].location : data.word_count;
-      const ownWords = (head.text || "").split(/\s+/).filter(Boolean).length;
-      if (end - head.location <= ownWords) bare.add(head.id);
+  // --- Rendering ------------------------------------------------------------------------------
+
+  // About 30 words of the clause around its best-matching words, matched words marked; never the
+  // hidden reader's words.
+  function excerpt(hit) {
+    const { part, marks } = hit;
+    const visible = [];
+    for (let loc = part.textStart; loc < part.end; loc++) {
+      if (loc >= part.hiddenRange[0] && loc < part.hiddenRange[1]) continue;
+      visible.push(loc);
+    }
+    const size = 30;
+    let from = 0;
+    let best = -1;
+    for (let i = 0; i < Math.max(1, visible.length - size + 1); i++) {
+      const count = visible.slice(i, i + size).filter((loc) => marks.has(loc)).length;
+      if (count > best) { best = count; from = i; }
+      if (!marks.size) break;
+    }
+    const out = document.createDocumentFragment();
+    if (from > 0) out.append("… ");
+    visible.slice(from, from + size).forEach((loc, i) => {
+      if (i) out.append(" ");
+      const word = part.words[loc];
+      if (marks.has(loc)) {
+        const mark = document.createElement("mark");
+        mark.textContent = word;
+        out.append(mark);
+      } else out.append(word);
     });
-    return bare;
+    if (from + size < visible.length) out.append(" …");
+    return out;
   }
 
-  // A page's best-matching clauses (sub-results under headings with ids), best first.
-  function clauseHits(data) {
-    const bare = bareHeadings(data);
-    const anchored = data.sub_results.filter((sub) => sub.anchor);
-    const clauses = anchored.filter((sub) => !bare.has(sub.anchor.id));
-    const hits = clauses.length ? clauses : anchored.length ? anchored : data.sub_results.slice(0, 1);
-    return hits.sort((a, b) => clauseScore(b) - clauseScore(a)).slice(0, MAX_CLAUSES_PER_PAGE)
-      .map((sub) => ({
-        url: sub.url,
-        where: (data.meta.title || data.url) + (data.meta.note ? ` (${data.meta.note})` : ""),
-        title: sub.anchor ? sub.title : "",
-        excerpt: sub.excerpt || data.excerpt,
-      }));
-  }
-
-  function resultItem(hit) {
+  function resultItem(hit, terms) {
     const li = document.createElement("li");
     const link = document.createElement("a");
     link.className = "hb-search__result";
     link.href = hit.url;
-    const where = document.createElement("span");
-    where.className = "hb-search__where";
-    where.textContent = hit.where;
-    link.append(where);
-    if (hit.title) {
-      const title = document.createElement("span");
-      title.className = "hb-search__title";
-      title.textContent = hit.title;
-      link.append(title);
-    }
-    const excerpt = document.createElement("span");
-    excerpt.className = "hb-search__excerpt";
-    excerpt.append(excerptNodes(hit.excerpt));
-    link.append(excerpt);
+    link.dataset.terms = terms.map((t) => t.text).join(" ");
+    const add = (cls, content) => {
+      const span = document.createElement("span");
+      span.className = cls;
+      span.append(content);
+      link.append(span);
+    };
+    add("hb-search__where", hit.where);
+    if (hit.title) add("hb-search__title", hit.title);
+    const text = hit.part ? excerpt(hit) : hit.text;
+    if (text) add("hb-search__excerpt", text);
     li.append(link);
     return li;
   }
+
+  function clauseHit(hit, root) {
+    const data = hit.page.data;
+    const note = data.meta.note ? ` (${data.meta.note})` : "";
+    return { ...hit, url: new URL(data.url.split("#")[0] + "#" + hit.part.head.id, root).href,
+      where: (data.meta.title || data.url) + note, title: hit.part.head.text.replace(/\.$/, "") };
+  }
+
+  // --- Landing on a clause --------------------------------------------------------------------
+
+  function markWords(element, terms) {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT, {
+      acceptNode: (node) => node.parentElement.closest("mark, button, .hb-clause__tools, [hidden]")
+        ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+    });
+    const nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    let count = 0;
+    for (const node of nodes) {
+      const pieces = node.textContent.split(/(\s+)/);
+      if (!pieces.some((piece) => terms.some((term) => matches(piece, term)))) continue;
+      const out = document.createDocumentFragment();
+      for (const piece of pieces) {
+        if (piece.trim() && terms.some((term) => matches(piece, term))) {
+          const mark = document.createElement("mark");
+          mark.className = "hb-found-word";
+          mark.textContent = piece;
+          out.append(mark);
+          count++;
+        } else out.append(piece);
+      }
+      node.replaceWith(out);
+    }
+    return count;
+  }
+
+  // The clause the reader opened from a result: highlighted, its searched words marked, focused
+  // (so a screen reader reads it) and announced.
+  function land() {
+    let landing = null;
+    try { landing = JSON.parse(sessionStorage.getItem(LANDING_KEY) || "null"); } catch (e) { return; }
+    if (!landing || landing.path !== location.pathname || `#${landing.id}` !== decodeURIComponent(location.hash)) return;
+    sessionStorage.removeItem(LANDING_KEY);
+    const target = document.getElementById(landing.id);
+    if (!target) return;
+    const clause = target.closest("[data-clause]") || target;
+    document.querySelectorAll(".hb-found").forEach((el) => el.classList.remove("hb-found"));
+    clause.classList.add("hb-found");
+    const terms = queryTerms(landing.terms + " ");
+    const count = terms.length ? markWords(clause, terms) : 0;
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "start" });
+    let live = document.getElementById("hb-found-status");
+    if (!live) {
+      live = document.createElement("p");
+      live.id = "hb-found-status";
+      live.className = "hb-sr-only";
+      live.setAttribute("role", "status");
+      document.body.append(live);
+    }
+    const name = target.textContent.trim();
+    live.textContent = `Search result: ${name} is highlighted` + (count ? `; ${count} searched ${count === 1 ? "word is" : "words are"} marked.` : ".");
+  }
+
+  // --- The box --------------------------------------------------------------------------------
 
   function init(root) {
     const input = root.querySelector(".hb-search__input");
     const panel = root.querySelector(".hb-search__panel");
     const status = root.querySelector(".hb-search__status");
     const list = root.querySelector(".hb-search__list");
+    const suggest = root.querySelector(".hb-search__suggest");
     const earlier = root.querySelector("#hb-search-earlier");  // superseded and proposed versions too
     const bundle = new URL(root.dataset.bundle, document.baseURI);
+    const siteRoot = new URL("..", bundle);
+    const here = location.pathname.match(/\/councils\/([^/]+)\//);
+    const ownCouncil = here ? `/councils/${here[1]}/` : null;
     let pagefind = null;
+    let extra = null;
     let latest = 0;
+    let timer = null;
 
     async function engine() {
       if (!pagefind) {
         pagefind = import(new URL("pagefind.js", bundle).href).then(async (module) => {
           // Result URLs are site-relative; prefix the site's own path so a sub-path deploy works.
-          await module.options({ baseUrl: new URL("..", bundle).pathname });
-          await module.init();  // fetch the index metadata and the wasm now, not on the first key
+          await module.options({ baseUrl: siteRoot.pathname });
+          const [, data] = await Promise.all([
+            module.init(),  // fetch the index metadata and the wasm now, not on the first key
+            fetch(new URL("search-data.json", bundle)).then((r) => (r.ok ? r.json() : null)).catch(() => null),
+          ]);
+          extra = data;
           return module;
         }).catch((error) => {
           pagefind = null;  // try again on the next key (e.g. the connection came back)
@@ -107,28 +378,111 @@
       return pagefind;
     }
 
-    const links = () => Array.from(list.querySelectorAll("a"));
+    const links = () => Array.from(panel.querySelectorAll(".hb-search__list a, .hb-search__suggest a, .hb-search__suggest button"));
     const open = () => { panel.hidden = false; };
     const close = () => { panel.hidden = true; };
 
+    async function search(module, terms, filters) {
+      const found = [];
+      const pages = new Map();
+      const searches = await Promise.all(terms.map((term) => module.search(term.text, { filters })));
+      searches.forEach((result, t) => {
+        const byPage = new Map();
+        for (const r of result.results) {
+          byPage.set(r.id, r.words || []);
+          const page = pages.get(r.id) || { id: r.id, result: r, terms: 0, hits: 0 };
+          page.hits += (r.words || []).length;
+          pages.set(r.id, page);
+        }
+        found.push(byPage);
+      });
+      const all = await module.search(null, { filters });
+      const n = Math.max(1, all.results.length);
+      const idf = searches.map((s) => Math.log(1 + n / Math.max(1, s.results.length)));
+      // A page's promise: the rare words it holds, each by how well Pagefind scores it there.
+      const best = searches.map((s) => Math.max(1e-9, ...s.results.map((r) => r.score)));
+      for (const page of pages.values()) {
+        page.terms = terms.reduce((sum, _, t) => {
+          const r = searches[t].results.find((x) => x.id === page.id);
+          return sum + (r ? idf[t] * (0.5 + 0.5 * r.score / best[t]) : 0);
+        }, 0);
+      }
+      const ranked = Array.from(pages.values()).sort((a, b) => b.terms - a.terms || b.result.score - a.result.score);
+      return { found, idf, ranked: ranked.slice(0, MAX_PAGES) };
+    }
+
+    function showSuggestions(terms, idf, weak) {
+      suggest.replaceChildren();
+      if (!weak) return;
+      const topics = closestTopics(extra, terms, idf);
+      const spelled = spellings(extra, terms);
+      if (!topics.length && !spelled.length) return;
+      const p = document.createElement("p");
+      p.className = "hb-search__hint";
+      p.textContent = "Try:";
+      suggest.append(p);
+      const ul = document.createElement("ul");
+      for (const [from, to] of spelled) {
+        const li = document.createElement("li");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "hb-search__spelling";
+        button.textContent = `Search for “${to}” instead of “${from}”`;
+        button.addEventListener("click", () => {
+          input.value = input.value.replace(new RegExp(`\\b${from}\\b`, "i"), to);
+          input.focus();
+          run(input.value);
+        });
+        li.append(button);
+        ul.append(li);
+      }
+      for (const topic of topics) {
+        const li = document.createElement("li");
+        const a = document.createElement("a");
+        a.href = new URL(topic.url, siteRoot).href;
+        a.textContent = `Topic: ${topic.title}`;
+        li.append(a);
+        ul.append(li);
+      }
+      suggest.append(ul);
+    }
+
     async function run(query) {
       const ticket = ++latest;
-      if (!query.trim()) { list.replaceChildren(); status.textContent = ""; close(); return; }
+      clearTimeout(timer);
+      if (!query.trim()) { list.replaceChildren(); suggest.replaceChildren(); status.textContent = ""; close(); return; }
       open();
       status.textContent = "Searching…";
-      let count = 0;
+      await new Promise((resolve) => { timer = setTimeout(resolve, DEBOUNCE_MS); });
+      if (ticket !== latest) return;
+      const terms = queryTerms(query);
+      let shown = [];
+      let weak = true;
+      let idf = [];
       try {
-        const options = earlier.checked ? {} : { filters: { version: "current" } };
-        const search = await (await engine()).debouncedSearch(query, options, DEBOUNCE_MS);
-        if (search === null || ticket !== latest) return;  // a newer query superseded this one
-        const pages = search.results.slice(0, MAX_PAGES);
-        // The best pages first, so the first results show without waiting for the rest.
-        for (const batch of [pages.slice(0, FIRST_BATCH), pages.slice(FIRST_BATCH)]) {
-          const hits = (await Promise.all(batch.map((r) => r.data()))).flatMap(clauseHits);
+        const module = await engine();
+        if (ticket !== latest) return;
+        if (terms.length) {
+          const filters = earlier.checked ? {} : { version: "current" };
+          const found = await search(module, terms, filters);
           if (ticket !== latest) return;
-          if (count === 0) list.replaceChildren();
-          list.append(...hits.map(resultItem));
-          count += hits.length;
+          idf = found.idf;
+          const total = idf.reduce((a, b) => a + b, 0);
+          const extras = offered(extra, terms, idf, siteRoot);
+          const hits = [];
+          // The best pages first, so the first results show without waiting for the rest.
+          for (const batch of [found.ranked.slice(0, FIRST_PAGES), found.ranked.slice(FIRST_PAGES)]) {
+            const datas = await Promise.all(batch.map((p) => p.result.data()));
+            if (ticket !== latest) return;
+            batch.forEach((p, i) => {
+              const page = { id: p.id, data: datas[i], own: ownCouncil !== null && datas[i].url.startsWith(ownCouncil) };
+              hits.push(...scoreSections(page, found.found, terms, idf).map((h) => clauseHit(h, siteRoot)));
+            });
+            shown = rank(hits, extras, total);
+            render(shown, terms);
+          }
+          const best = shown.find((h) => h.kind !== "role");
+          weak = !best || (best.covered !== undefined ? best.covered < 0.5 * total : false);
         }
       } catch (error) {
         status.textContent = "Search is unavailable: the search index could not be loaded.";
@@ -136,10 +490,35 @@
         console.error("handbook search:", error);
         return;
       }
-      if (count === 0) list.replaceChildren();
+      render(shown, terms);
+      showSuggestions(terms, idf, weak || !shown.length);
+      const count = shown.length;
       status.textContent = count
         ? `${count} ${count === 1 ? "result" : "results"} found for “${query}”. Press Down to go to the results.`
-        : `Nothing found for “${query}”.`;
+        : `Nothing found for “${query}”.` + (suggest.childElementCount ? " Suggestions follow." : "");
+    }
+
+    // Clauses and what search-data.json offers, best first: a role's glossary entry second (it
+    // explains the role; the clauses answer), at most two topics and two comparison questions.
+    // A topic holding most of the question's words is offered second (after the best clause): its
+    // page has every council's clauses on it side by side.
+    function rank(hits, extras, total) {
+      const topics = extras.filter((e) => e.kind === "topic").sort((a, b) => b.score - a.score).slice(0, 2);
+      const questions = extras.filter((e) => e.kind === "question").sort((a, b) => b.score - a.score).slice(0, 2);
+      const ordered = hits.concat(topics.slice(1), questions).sort((a, b) => b.score - a.score);
+      if (topics.length) {
+        const strong = topics[0].covered >= 0.75 * total;
+        let at = ordered.findIndex((h) => h.score < topics[0].score);
+        if (at < 0) at = ordered.length;
+        ordered.splice(strong ? Math.min(at, 1) : at, 0, topics[0]);
+      }
+      const roles = extras.filter((e) => e.kind === "role").slice(0, 1);
+      if (roles.length) ordered.splice(Math.min(1, ordered.length), 0, ...roles);
+      return ordered.slice(0, MAX_RESULTS);
+    }
+
+    function render(hits, terms) {
+      list.replaceChildren(...hits.map((hit) => resultItem(hit, terms)));
     }
 
     function move(from, step) {
@@ -171,8 +550,20 @@
     root.addEventListener("focusout", (event) => {
       if (!root.contains(event.relatedTarget)) close();
     });
-    // Following a result to another place on this same page: close the list so the clause shows.
-    list.addEventListener("click", () => close());
+    // Following a result: remember the words so the clause's page can mark them; on this same
+    // page, close the list and land at once.
+    list.addEventListener("click", (event) => {
+      const link = event.target.closest("a");
+      if (!link) return;
+      const url = new URL(link.href);
+      if (url.hash) {
+        try {
+          sessionStorage.setItem(LANDING_KEY, JSON.stringify({ path: url.pathname, id: decodeURIComponent(url.hash.slice(1)), terms: link.dataset.terms }));
+        } catch (e) { /* storage refused: the clause is still highlighted by :target */ }
+      }
+      close();
+      if (url.pathname === location.pathname && url.hash === location.hash) land();
+    });
     document.addEventListener("keydown", (event) => {
       const target = event.target;
       const typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
@@ -184,7 +575,11 @@
     input.disabled = false;
   }
 
-  const start = () => document.querySelectorAll("[data-hb-search]").forEach(init);
+  const start = () => {
+    document.querySelectorAll("[data-hb-search]").forEach(init);
+    land();
+  };
+  window.addEventListener("hashchange", land);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
