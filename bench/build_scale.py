@@ -105,7 +105,7 @@ def write_plain_project(protocols_dir: Path, target: Path) -> int:
     pages = 1
     for protocol in library.protocols:
         for version in protocol.versions:
-            name = protocol.id if version is protocol.current else f"{protocol.id}-{version.id}"
+            name = protocol.id if version is protocol.default_version else f"{protocol.id}-{version.id}"
             (docs / "councils" / f"{name}.md").write_text(plain_version_page(protocol, version), encoding="utf-8")
             pages += 1
     (target / "mkdocs.yml").write_text(

@@ -78,7 +78,7 @@ def load_questions(path: Path) -> list[Question]:
             except KeyError:
                 problems.append(f"question {n} ({q['q']!r}): unknown council {council!r}")
                 continue
-            version = protocol.current  # the version in force (Protocol.in_force once contract 1 lands)
+            version = protocol.default_version  # the version in force (else the latest)
             if version.clause(clause) is None:
                 problems.append(f"question {n} ({q['q']!r}): {council} has no clause {clause!r} in {version.id}")
         problems += [f"question {n} ({q['q']!r}): unknown topic {t!r}" for t in q.get("topics", []) if t not in topic_ids]

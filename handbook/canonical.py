@@ -71,6 +71,6 @@ def canonical_form(protocol: Protocol, version: ProtocolVersion) -> str:
 
 
 def content_hash(protocol: Protocol, version: ProtocolVersion | None = None) -> str:
-    """'sha256:<hex>' of the canonical form of `version` (default: the current version)."""
-    version = version or protocol.current
+    """'sha256:<hex>' of the canonical form of `version` (default: the version in force, else the latest)."""
+    version = version or protocol.default_version
     return HASH_PREFIX + hashlib.sha256(canonical_form(protocol, version).encode("utf-8")).hexdigest()

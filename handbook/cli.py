@@ -106,7 +106,7 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("show", help="print a protocol, or one clause (by id or number), as text")
     s.add_argument("council")
     s.add_argument("clause", nargs="?")
-    s.add_argument("--version", default=None, help="version id (default: current)")
+    s.add_argument("--version", default=None, help="version id (default: the version in force, else the latest)")
     s.set_defaults(func=cmd_show)
     h = sub.add_parser("hash", help="print the content hash of a protocol version")
     h.add_argument("council")

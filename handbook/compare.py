@@ -18,7 +18,7 @@ Coverage = Literal["addressed", "not-addressed", "not-known"]
 
 def compared_version(protocol: Protocol) -> ProtocolVersion:
     """The version comparisons read: the one in force, else the latest listed."""
-    return next((v for v in reversed(protocol.versions) if v.stage == "adopted"), protocol.versions[-1])
+    return protocol.default_version
 
 
 @dataclass(frozen=True)

@@ -57,8 +57,8 @@ def terms_in_clause(clause: Clause, glossary: tuple[GlossaryTerm, ...]) -> tuple
 
 
 def term_uses(library: Library, term: GlossaryTerm) -> tuple[tuple[Protocol, Clause], ...]:
-    """The clauses of each protocol's current version that use `term` (by any of its names)."""
+    """The clauses of each protocol's version in force (else the latest) that use `term` (by any of its names)."""
     return tuple((protocol, clause)
                  for protocol in library.protocols
-                 for clause in protocol.current.clauses()
+                 for clause in protocol.default_version.clauses()
                  if term in terms_in_clause(clause, library.glossary))

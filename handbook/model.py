@@ -5,6 +5,7 @@ Nothing here knows about files, mkdocs or Flask; `load.py` builds these, everyth
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cached_property
 from typing import Iterator, Union
 
@@ -183,7 +184,7 @@ class ProtocolVersion:
     document_control: DocumentControl
     sections: tuple[Section, ...]
     date: str | None = None
-    stage: str = "adopted"  # adopted | proposed | unknown
+    stage: str = "adopted"  # adopted | proposed | withdrawn | unknown: data, as the source records it
     completeness_note: str | None = None
     revision: Revision | None = None
     signature: Signature | None = None
@@ -255,6 +256,21 @@ class SourcePage:
     section_ids: tuple[str, ...] = ()
 
 
+class Standing(StrEnum):
+    """What a version is to a reader today, computed by `Protocol.standing` from the versions' stages
+    and order (the data records only each version's stage)."""
+
+    IN_FORCE = "in-force"
+    SUPERSEDED = "superseded"
+    PROPOSED = "proposed"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return {"in-force": "In force", "superseded": "Superseded", "proposed": "Proposed",
+                "withdrawn": "Withdrawn"}[self.value]
+
+
 @dataclass(frozen=True)
 class Protocol:
     council: Council
@@ -281,12 +297,46 @@ class Protocol:
         return self.council.id
 
     @property
-    def current(self) -> ProtocolVersion:
+    def latest(self) -> ProtocolVersion:
+        """The last version listed, whatever its standing (it may be a proposal)."""
         return self.versions[-1]
 
+    @cached_property
+    def in_force(self) -> ProtocolVersion | None:
+        """The version in force: the last one adopted (and not withdrawn), or None if none is."""
+        return next((v for v in reversed(self.versions) if v.stage == "adopted"), None)
+
+    @property
+    def default_version(self) -> ProtocolVersion:
+        """The version a reader is shown when none is named: the one in force, else the latest."""
+        return self.in_force or self.latest
+
+    def standing(self, version: ProtocolVersion) -> Standing:
+        """In force (the last adopted version), superseded (adopted, or of unknown stage, before the
+        one in force), proposed (proposed; or of unknown stage and not followed by an adopted
+        version, so not known to have been adopted) or withdrawn."""
+        if version.stage == "withdrawn":
+            return Standing.WITHDRAWN
+        in_force = self.in_force
+        if version is in_force:
+            return Standing.IN_FORCE
+        if version.stage == "proposed":
+            return Standing.PROPOSED
+        if in_force is not None and self.versions.index(version) < self.versions.index(in_force):
+            return Standing.SUPERSEDED
+        return Standing.PROPOSED
+
+    def superseded_by(self, version: ProtocolVersion) -> ProtocolVersion | None:
+        """The adopted version that replaced `version`, for a superseded one (its date ends `version`'s time in force)."""
+        if self.standing(version) is not Standing.SUPERSEDED:
+            return None
+        later = self.versions[self.versions.index(version) + 1:]
+        return next((v for v in later if v.stage == "adopted"), None)
+
     def version(self, version_id: str | None = None) -> ProtocolVersion:
+        """The version with this id; with None, the default version (in force, else the latest)."""
         if version_id is None:
-            return self.current
+            return self.default_version
         for version in self.versions:
             if version.id == version_id:
                 return version

@@ -13,7 +13,7 @@ from handbook.diff import ClauseChange, WordRun
 from handbook.model import Protocol, ProtocolVersion, Revision
 
 from . import urls
-from .pages import STATUS_LABELS, front_matter, protocol_heading
+from .pages import front_matter, protocol_heading
 from .render import clause_label, editorial_note, human_date, md_text, section_markdown, ClauseContext
 
 def run_html(run: WordRun) -> str:
@@ -69,7 +69,7 @@ def changes_markdown(protocol: Protocol, old: ProtocolVersion, new: ProtocolVers
     link = urls.Linker(page_path)
 
     def version_link(v: ProtocolVersion) -> str:
-        status = STATUS_LABELS[urls.version_status(protocol, v)].lower()
+        status = protocol.standing(v).label.lower()
         return f'<a href="{link.to(urls.version_path(protocol, v))}">{escape(v.label)}</a> ({status})'
 
     out = [front_matter("redline", handbook_council=protocol.id),

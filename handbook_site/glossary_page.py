@@ -16,12 +16,12 @@ from .topics import council_name
 
 
 def uses_by_term(library: Library) -> dict[str, list]:
-    """term id -> [(protocol, clause)] over each protocol's current version: what
+    """term id -> [(protocol, clause)] over each protocol's version in force (else latest): what
     handbook.term_uses answers for one term, found in one pass over the clauses instead of one
     pass per term (glossary terms x clauses was a tenth of a 40-council build)."""
     uses: dict[str, list] = {term.id: [] for term in library.glossary}
     for protocol in library.protocols:
-        for clause in protocol.current.clauses():
+        for clause in protocol.default_version.clauses():
             for term in terms_in_clause(clause, library.glossary):
                 uses[term.id].append((protocol, clause))
     return uses
@@ -42,7 +42,7 @@ def glossary_markdown(library: Library, page_path: str = urls.glossary_path()) -
         if uses:
             items = []
             for protocol, pairs in groupby(uses, key=lambda pc: pc[0]):
-                version = protocol.current
+                version = protocol.default_version
                 links = ", ".join(f'<a href="{link.to(urls.clause_path(protocol, version), c.id)}" '
                                   f'title="{escape(citation(protocol, version, c))}">{escape(clause_label(c))}</a>'
                                   for _, c in pairs)

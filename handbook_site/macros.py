@@ -35,7 +35,7 @@ def define_env(env) -> None:
     @env.macro
     def clause_count() -> int:
         """How many clauses the versions in force hold, across all councils."""
-        return sum(len(list(urls.in_force(p).clauses())) for p in _library(env).protocols)
+        return sum(len(list(p.default_version.clauses())) for p in _library(env).protocols)
 
     @env.macro
     def topic_count() -> int:
@@ -45,7 +45,7 @@ def define_env(env) -> None:
     def quote_clause(council_id: str, clause_id: str) -> str:
         """A clause of a council's version in force, quoted verbatim with its citation and link."""
         protocol = _library(env).protocol(council_id)
-        version = urls.in_force(protocol)
+        version = protocol.default_version
         clause = version.clause(clause_id)
         if clause is None:
             raise KeyError(f"{council_id} has no clause {clause_id!r} in {version.id}")
@@ -59,6 +59,6 @@ def define_env(env) -> None:
     def council_links() -> str:
         """One link per council, to the version in force (for the home page)."""
         items = "".join(f'<li><a href="{_link(env, urls.council_path(p))}">'
-                        f"{escape(p.council.name or p.title)}</a> ({escape(urls.in_force(p).label)})</li>"
+                        f"{escape(p.council.name or p.title)}</a> ({escape(p.default_version.label)})</li>"
                         for p in _library(env).protocols)
         return f'<ul class="hb-council-links">{items}</ul>'

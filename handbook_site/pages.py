@@ -6,14 +6,13 @@ import json
 from datetime import date
 from html import escape
 
-from handbook import content_hash
+from handbook import content_hash, signable
 from handbook.citation import citation
-from handbook.model import DocumentControl, Library, Protocol, ProtocolVersion
+from handbook.model import DocumentControl, Library, Protocol, ProtocolVersion, Standing
 
 from . import urls
 from .render import ClauseContext, editorial_note, human_date, md_text, section_markdown
 
-STATUS_LABELS = {urls.CURRENT: "Current", urls.SUPERSEDED: "Superseded", urls.PROPOSED: "Proposed"}
 DOCUMENT_STATUS = {"guidance": "Guidance", "binding": "Binding", "not-stated": "Not stated"}
 
 
@@ -56,12 +55,13 @@ def _row(label: str, value: str | None) -> str:
 
 def document_control_html(protocol: Protocol, version: ProtocolVersion, today: date) -> str:
     control = version.document_control
-    status = urls.version_status(protocol, version)
-    stage = {"adopted": "Adopted", "proposed": "Proposed", "unknown": "Not recorded"}.get(version.stage, version.stage)
+    status = protocol.standing(version)
+    stage = {"adopted": "Adopted", "proposed": "Proposed", "withdrawn": "Withdrawn",
+             "unknown": "Not recorded"}.get(version.stage, version.stage)
     blank = ", ".join(control.fields_printed_blank)
     rows = "".join([
         _row("Version", escape(version.label) + ("" if version.complete else " (partial text)")),
-        _row("Standing", f'<span class="hb-status hb-status--{status}">{STATUS_LABELS[status]}</span>'),
+        _row("Standing", f'<span class="hb-status hb-status--{status}">{status.label}</span>'),
         _row("Stage", escape(stage)),
         _row("Dated", escape(human_date(version.date) or "")),
         _row("Version number printed", escape(control.version_label or "")),
@@ -96,27 +96,30 @@ def review_history_html(control: DocumentControl) -> str:
 
 
 def status_banner(protocol: Protocol, version: ProtocolVersion, link: urls.Linker) -> str:
-    status = urls.version_status(protocol, version)
-    current = urls.in_force(protocol)
-    to_current = f'<a href="{link.to(urls.council_path(protocol))}">{escape(current.label)}</a>'
-    if status == urls.SUPERSEDED:
-        text = f"This version is superseded: it is kept here as it stood. The version in force is {to_current}."
-    elif status == urls.PROPOSED:
+    status = protocol.standing(version)
+    in_force = protocol.in_force
+    to_current = (f'The version in force is <a href="{link.to(urls.council_path(protocol))}">{escape(in_force.label)}</a>.'
+                  if in_force is not None else "No version of this protocol is recorded as in force.")
+    if status == Standing.SUPERSEDED:
+        text = f"This version is superseded: it is kept here as it stood. {to_current}"
+    elif status == Standing.WITHDRAWN:
+        text = f"This version was withdrawn: it is kept here as it stood. {to_current}"
+    elif status == Standing.PROPOSED:
         text = (f"This version was proposed ({escape(human_date(version.date) or 'undated')}); "
-                f"the library records no adoption. The version in force is {to_current}.")
+                f"the library records no adoption. {to_current}")
         previous = protocol.previous(version)
         if previous is not None:
             why = "What would change, and why" if version.revision else "What would change"
             text += f' <a href="{link.to(urls.changes_path(protocol, previous, version))}">{why}</a>.'
     else:
-        proposals = [v for v in protocol.versions if urls.version_status(protocol, v) == urls.PROPOSED]
+        proposals = [v for v in protocol.versions if protocol.standing(v) == Standing.PROPOSED]
         if not proposals:
             return ""
         items = ", ".join(f'<a href="{link.to(urls.version_path(protocol, v))}">{escape(v.label)}</a>' for v in proposals)
         text = f"A revision of this protocol has been proposed: {items}."
         return f'<div class="admonition info hb-banner"><p class="admonition-title">Proposed revision</p><p>{text}</p></div>'
-    kind = "warning" if status == urls.SUPERSEDED else "info"
-    title = "Superseded version" if status == urls.SUPERSEDED else "Proposed version"
+    kind = "info" if status == Standing.PROPOSED else "warning"
+    title = f"{status.label} version"
     return (f'<div class="admonition {kind} hb-banner hb-banner--{status}"><p class="admonition-title">{title}</p>'
             f"<p>{text}</p></div>")
 
@@ -125,14 +128,14 @@ def versions_html(protocol: Protocol, version: ProtocolVersion, link: urls.Linke
     """Every version, its standing, and the 'what changed' redline from the one before."""
     rows = []
     for v in protocol.versions:
-        status = urls.version_status(protocol, v)
+        status = protocol.standing(v)
         here = ' aria-current="page"' if v is version else ""
         name = f'<a href="{link.to(urls.version_path(protocol, v))}"{here}>{escape(v.label)}</a>'
         previous = protocol.previous(v)
         changes = (f'<a href="{link.to(urls.changes_path(protocol, previous, v))}">What changed from '
                    f"{escape(previous.label)}</a>") if previous else ""
         rows.append(f"<tr><td>{name}</td><td>{escape(human_date(v.date) or '')}</td>"
-                    f'<td><span class="hb-status hb-status--{status}">{STATUS_LABELS[status]}</span></td>'
+                    f'<td><span class="hb-status hb-status--{status}">{status.label}</span></td>'
                     f"<td>{changes}</td></tr>")
     head = "".join(f'<th scope="col">{h}</th>' for h in ("Version", "Dated", "Standing", "Changes"))
     return f'<table class="hb-versions"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
@@ -154,13 +157,15 @@ def signature_in_last_section(version: ProtocolVersion) -> bool:
 
 def sign_action_html(protocol: Protocol, version: ProtocolVersion, signoff_url: str, link: urls.Linker) -> str:
     """The "Sign this protocol" button (to the sign-off service, for this council and version);
-    only the version in force is offered for signing."""
-    if urls.version_status(protocol, version) == urls.CURRENT:
+    only a version the library says can be signed (in force and complete) is offered."""
+    reason = signable(protocol, version)
+    if reason is None:
         return (f'<p class="hb-sign"><a class="md-button md-button--primary" '
                 f'href="{escape(sign_url(signoff_url, protocol, version))}">Sign this protocol</a></p>')
-    current = urls.in_force(protocol)
-    return (f'<p class="hb-sign-note">Only the version in force can be signed: '
-            f'<a href="{link.to(urls.council_path(protocol))}">{escape(current.label)}</a>.</p>')
+    in_force = protocol.in_force
+    follow = (f' <a href="{link.to(urls.council_path(protocol))}">Read the version in force</a>.'
+              if in_force is not None and in_force is not version else "")
+    return f'<p class="hb-sign-note">{escape(reason)}{follow}</p>'
 
 
 def signature_markdown(protocol: Protocol, version: ProtocolVersion, signoff_url: str, link: urls.Linker) -> str:
@@ -188,14 +193,14 @@ def protocol_markdown(library: Library, protocol: Protocol, version: ProtocolVer
                       signoff_url: str, today: date) -> str:
     """A protocol version's page: banner, document control, versions, contents, every clause, signature."""
     link = urls.Linker(page_path)
-    status = urls.version_status(protocol, version)
+    status = protocol.standing(version)
     kind = "protocol" if page_path == urls.council_path(protocol) else "version"
     ctx = ClauseContext(protocol, version, link, {t.id: t for t in library.topics}, library.glossary)
     heading = protocol_heading(protocol)
     if kind == "version":
         heading += f" ({version.label})"
-    meta = dict(handbook_version_status=status, handbook_council=protocol.id, handbook_version=version.id)
-    if kind == "version" and status == urls.CURRENT:
+    meta = dict(handbook_version_status=str(status), handbook_council=protocol.id, handbook_version=version.id)
+    if kind == "version" and version is protocol.default_version:
         # The same text as the council's page, which is the one search should list.
         meta["handbook_duplicate_of"] = urls.url_of(urls.council_path(protocol))
     out = [front_matter(kind, **meta),
@@ -227,7 +232,7 @@ def council_list_markdown(library: Library, page_path: str = urls.council_list_p
     link = urls.Linker(page_path)
     rows = []
     for p in library.protocols:
-        v = urls.in_force(p)
+        v = p.default_version
         name = p.council.name or "(council not named in the source)"
         rows.append(f'<tr><td><a href="{link.to(urls.council_path(p))}">{escape(name)}</a></td>'
                     f"<td>{escape(p.title)}</td><td>{escape(v.label)}</td>"

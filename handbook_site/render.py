@@ -10,30 +10,12 @@ from dataclasses import dataclass, field
 from html import escape
 
 from handbook.citation import citation
+from handbook.dates import human_date  # noqa: F401 (the site's pages import it from here)
 from handbook.glossary import find_terms
 from handbook.model import (Block, Clause, GlossaryTerm, ListBlock, Note, Paragraph, Protocol,
                             ProtocolVersion, Quote, Section, Subheading, Table, Topic)
 
 from . import urls
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
-
-
-def human_date(value: str | None) -> str | None:
-    """'2018-05' -> 'May 2018', '2016-01-19' -> '19 January 2016'; anything else as written."""
-    if not value:
-        return value
-    parts = value.split("-")
-    try:
-        if len(parts) == 2:
-            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
-        if len(parts) == 3:
-            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    except (ValueError, IndexError):
-        pass
-    return value
-
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 

@@ -63,7 +63,7 @@ BODY_OPEN = re.compile(r"<body[^>]*>")
 class PagefindSearchConfig(Config):
     bundle_dir = c.Type(str, default="pagefind")  # the index's folder inside site_dir
     # version statuses whose pages are searchable only when the reader asks for earlier versions
-    hidden_statuses = c.ListOfItems(c.Type(str), default=["superseded", "proposed"])
+    hidden_statuses = c.ListOfItems(c.Type(str), default=["superseded", "proposed", "withdrawn"])
     # page kinds searched only then too: a redline shows the old and the proposed wording
     hidden_kinds = c.ListOfItems(c.Type(str), default=["redline"])
     # CSS selectors of page furniture inside the content that is not worth finding (e.g. the
@@ -100,7 +100,8 @@ def version_group(page_meta: dict, hidden_statuses: list[str], hidden_kinds: lis
     return "earlier" if hidden else "current"
 
 
-NOTES = {"redline": "what changed", "superseded": "superseded version", "proposed": "proposed version"}
+NOTES = {"redline": "what changed", "superseded": "superseded version", "proposed": "proposed version",
+         "withdrawn": "withdrawn version"}
 
 
 def hidden_meta(key: str, value: str) -> str:

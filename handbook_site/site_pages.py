@@ -19,7 +19,7 @@ def generated_pages(library: Library, signoff_url: str, today: date) -> Iterator
     yield urls.council_list_path(), council_list_markdown(library)
     for protocol in library.protocols:
         path = urls.council_path(protocol)
-        yield path, protocol_markdown(library, protocol, urls.in_force(protocol), path, signoff_url, today)
+        yield path, protocol_markdown(library, protocol, protocol.default_version, path, signoff_url, today)
         for version in protocol.versions:
             path = urls.version_path(protocol, version)
             yield path, protocol_markdown(library, protocol, version, path, signoff_url, today)

@@ -1,4 +1,4 @@
-"""The site's URL scheme and each version's standing, in one place.
+"""The site's URL scheme, in one place (each version's standing is the library's: `Protocol.standing`).
 
 URLs are stable and readable (use_directory_urls): a link pasted into an email today must still
 work years later, so they are built from ids (council, version, clause, topic), never numbers.
@@ -8,25 +8,6 @@ from __future__ import annotations
 from mkdocs.utils import get_relative_url
 
 from handbook.model import Protocol, ProtocolVersion
-
-CURRENT, SUPERSEDED, PROPOSED = "current", "superseded", "proposed"
-
-
-def in_force(protocol: Protocol) -> ProtocolVersion:
-    """The version a reader should follow: the latest one not merely proposed.
-
-    The library's `Protocol.current` is simply the last version, which may be a proposal
-    (borough-mo-review-2017's October 2017 revision); the council's page shows what is in force.
-    """
-    adopted = [v for v in protocol.versions if v.stage != "proposed"]
-    return adopted[-1] if adopted else protocol.current
-
-
-def version_status(protocol: Protocol, version: ProtocolVersion) -> str:
-    if version.stage == "proposed":
-        return PROPOSED
-    return CURRENT if version is in_force(protocol) else SUPERSEDED
-
 
 # Source paths (relative to docs_dir) of generated pages; the URL is the folder.
 
@@ -68,9 +49,9 @@ def url_of(path: str) -> str:
 
 
 def clause_path(protocol: Protocol, version: ProtocolVersion) -> str:
-    """Where a version's clauses are linked to: the council page for the version in force, so
-    citations point at the stable current URL; any other version at its own URL."""
-    return council_path(protocol) if version is in_force(protocol) else version_path(protocol, version)
+    """Where a version's clauses are linked to: the council page for the version it shows (the one in
+    force, else the latest), so citations point at the stable URL; any other version at its own URL."""
+    return council_path(protocol) if version is protocol.default_version else version_path(protocol, version)
 
 
 class Linker:

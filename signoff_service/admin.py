@@ -6,6 +6,8 @@ import io
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 
+from handbook import Standing, signable
+
 from . import db, ledger, rounds
 from .auth import login_required
 from .csvio import ROLES, InvalidPeople, check_person, parse_people
@@ -96,13 +98,26 @@ def _successor_form(round_id: str | None) -> dict:
     return form
 
 
-def newer_version(round_row):
-    """The protocol's latest version if it is newer than the round's, else None."""
+def round_version_standing(round_row) -> Standing | None:
+    """The standing today of the version a round asks people to sign (None: the library no longer has it)."""
     try:
         protocol, version = find_version(round_row.council_id, round_row.version_id)
     except UnknownProtocol:
         return None
-    return protocol.current if protocol.versions.index(version) < len(protocol.versions) - 1 else None
+    return protocol.standing(version)
+
+
+def newer_version(round_row):
+    """The version a next round would ask people to sign: the protocol's version in force, if it is not
+    the round's own and can be signed; else None."""
+    try:
+        protocol = library().protocol(round_row.council_id)
+    except KeyError:
+        return None
+    in_force = protocol.in_force
+    if in_force is None or in_force.id == round_row.version_id or signable(protocol, in_force) is not None:
+        return None
+    return in_force
 
 
 @bp.get("/rounds/<round_id>")
@@ -121,7 +136,7 @@ def round_page(round_id: str):
                            page=page, pages=max((count + size - 1) // size, 1), role=role, status=status,
                            roles=ROLES, statuses=rounds.STATUSES, statements=rounds.round_statements(round_row),
                            link_for=sign_link, status_of=lambda p: rounds.person_status(round_row, p),
-                           newer=newer_version(round_row),
+                           newer=newer_version(round_row), standing=round_version_standing(round_row),
                            mail_enabled=bool(current_app.config["SMTP_HOST"]))
 
 

@@ -54,7 +54,7 @@ def create_admin_command(email, password):
 
 @click.command("open-round")
 @click.argument("council")
-@click.option("--version", "version_id", help="Protocol version id (default: the current version).")
+@click.option("--version", "version_id", help="Protocol version id (default: the version in force).")
 @click.option("--due", help="Due date, YYYY-MM-DD.")
 @click.option("--people", "people_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="CSV with header name,email,role[,department,ward].")
@@ -138,7 +138,7 @@ DEMO_PEOPLE = (  # invented demo people; the protocol text itself always comes f
 @click.option("--base-url", help="The service's public URL, for the printed links (default: SIGNOFF_BASE_URL).")
 @with_appcontext
 def demo_command(admin_email, base_url):
-    """Create an HR login and a demo round for South Ribble's current protocol; print how to try them."""
+    """Create an HR login and a demo round for South Ribble's protocol in force; print how to try them."""
     if base_url:
         current_app.config["BASE_URL"] = base_url.rstrip("/")
     password = secrets.token_urlsafe(12)
@@ -171,7 +171,7 @@ def demo_command(admin_email, base_url):
     click.echo(f"HR login:  {external_url('auth.login')}")
     click.echo(f"  email:    {admin_email}")
     click.echo(f"  password: {password}")
-    click.echo(f"Demo round {round_id} (South Ribble, current version); signing links:")
+    click.echo(f"Demo round {round_id} (South Ribble, version in force); signing links:")
     for line in links.splitlines()[1:]:
         click.echo("  " + line)
 

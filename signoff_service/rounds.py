@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import Connection, bindparam, false, func, select, text, update
 
-from handbook import content_hash
+from handbook import content_hash, signable
 
 from . import db, ledger
 from .csvio import InvalidPeople, PersonRow, RowError, email_key
@@ -50,6 +50,9 @@ def today() -> str:
 def open_round(conn: Connection, council_id: str, version_id: str | None, due: str | None,
                people: list[PersonRow], actor: str, statement: str | None = None) -> str:
     protocol, version = find_version(council_id, version_id)
+    refusal = signable(protocol, version)
+    if refusal is not None:
+        raise RoundError(refusal)
     try:
         statements, source = statements_for(version, statement)
     except ValueError as e:

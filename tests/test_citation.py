@@ -7,21 +7,21 @@ from conftest import FIXTURES
 
 def test_numbered_clause(library):
     protocol = library.protocol("south-ribble")
-    clause = protocol.current.clause("c15-2")
-    assert citation(protocol, protocol.current, next(c for c in protocol.current.clauses() if c.number == "8.4")) == \
+    clause = protocol.in_force.clause("c15-2")
+    assert citation(protocol, protocol.in_force, next(c for c in protocol.in_force.clauses() if c.number == "8.4")) == \
         "South Ribble BC, Member and Officer Protocol (January 2018), para 8.4"
     # A number the source does not print is bracketed, as everywhere else.
-    assert citation(protocol, protocol.current, clause).endswith(", para [15.2]")
+    assert citation(protocol, protocol.in_force, clause).endswith(", para [15.2]")
 
 
 def test_unnumbered_paragraph_is_placed_by_its_section_and_neighbour(library):
     protocol = library.protocol("south-ribble")
-    version = protocol.current
+    version = protocol.in_force
     assert citation(protocol, version, version.clause("c6-intro")) == (
         "South Ribble BC, Member and Officer Protocol (January 2018), Provision of Information and Advice, "
         "unnumbered paragraph before para 6.1")
     sedgemoor = library.protocol("sedgemoor")
-    assert citation(sedgemoor, sedgemoor.current, sedgemoor.current.clause("c10-2-note")).endswith(
+    assert citation(sedgemoor, sedgemoor.in_force, sedgemoor.in_force.clause("c10-2-note")).endswith(
         ", unnumbered paragraph after para 10.2")
 
 

@@ -7,7 +7,7 @@ def test_show_prints_the_whole_protocol_in_order(library, capsys):
     assert main(["show", "sedgemoor"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Sedgemoor District Council")
-    clause_numbers = [c.number for c in protocol.current.clauses() if c.number]
+    clause_numbers = [c.number for c in protocol.in_force.clauses() if c.number]
     positions = [out.index(f"\n{n}\n") for n in clause_numbers]
     assert positions == sorted(positions)
 

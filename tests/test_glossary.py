@@ -32,10 +32,10 @@ def test_an_empty_glossary_finds_nothing():
 
 
 def test_real_clauses_link_to_the_roles_they_name(library):
-    sedgemoor = library.protocol("sedgemoor").current
+    sedgemoor = library.protocol("sedgemoor").in_force
     used = {t.id for c in sedgemoor.clauses() for t in terms_in_clause(c, library.glossary)}
     assert {"monitoring-officer", "section-151-officer", "portfolio-holder"} <= used
-    hailsham = library.protocol("hailsham").current
+    hailsham = library.protocol("hailsham").in_force
     assert "rfo" in {t.id for c in hailsham.clauses() for t in terms_in_clause(c, library.glossary)}
 
 

@@ -38,7 +38,7 @@ def test_the_handbook_vocabulary_covers_every_topic_and_the_issue_words(library)
 
 
 def test_real_clauses_state_vocabulary_ideas(library):
-    sedgemoor = library.protocol("sedgemoor").current
+    sedgemoor = library.protocol("sedgemoor").in_force
     words = {w for c in sedgemoor.clauses() for w in reader_words(clause_text(c), library.vocabulary)}
     assert {"councillor", "lobbying", "journalist", "bully", "complain"} <= words
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import secrets
 import socket
 from pathlib import Path
@@ -139,3 +140,30 @@ def auth(app, client):
     actions = AuthActions(app, client)
     actions.create()
     return actions
+
+
+PROTOCOLS = Path(__file__).resolve().parents[2] / "protocols"
+TWO_VERSIONS = Path(__file__).resolve().parents[1] / "fixtures" / "valid" / "two-versions.yaml"
+STATEMENT = "I have read this protocol and agree to follow it."
+
+
+class VersionedLibrary:
+    """A protocols folder: the real library plus the Testshire test fixture (invented wording), whose
+    Version 2 starts as a proposal; `adopt()` records its adoption, as a council's new version would be."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        shutil.copytree(PROTOCOLS, folder)
+        text = TWO_VERSIONS.read_text()
+        self.proposed = text.replace('  - id: v2\n    label: Version 2\n',
+                                     '  - id: v2\n    label: Version 2\n    stage: proposed\n')
+        assert self.proposed != text
+        (folder / "testshire.yaml").write_text(self.proposed)
+
+    def adopt(self) -> None:
+        (self.folder / "testshire.yaml").write_text(TWO_VERSIONS.read_text())
+
+
+@pytest.fixture
+def versioned(tmp_path) -> VersionedLibrary:
+    return VersionedLibrary(tmp_path / "protocols")

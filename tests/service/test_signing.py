@@ -16,8 +16,8 @@ def test_round_opened_by_cli_records_the_version_hash_and_statement(app, runner,
     from signoff_service import db, rounds
     with app.app_context(), db.reading() as conn:
         row = rounds.get_round(conn, round_id)
-    assert row.content_hash == content_hash(protocol, protocol.current)
-    assert rounds.round_statements(row) == list(protocol.current.signature.statements)
+    assert row.content_hash == content_hash(protocol, protocol.in_force)
+    assert rounds.round_statements(row) == list(protocol.in_force.signature.statements)
     assert row.statement_source == "protocol" and row.due_date == "2030-01-31"
 
 
@@ -26,12 +26,12 @@ def test_sign_page_shows_protocol_statement_and_unticked_box(client, runner, peo
     page = client.get(links(runner, round_id)["jane@example.org"])
     assert page.status_code == 200
     html = page.text
-    statement = library.protocol("south-ribble").current.signature.statements[0]
+    statement = library.protocol("south-ribble").in_force.signature.statements[0]
     assert statement in html
     assert "sanctions being taken against me" in html  # the consequences statement, from the protocol
     assert re.search(r'<input type="checkbox" id="agree" name="agree" value="yes">', html)  # not checked
     assert 'name="full_name"' in html and 'name="signature"' in html and ">Sign</button>" in html
-    first_clause = next(library.protocol("south-ribble").current.clauses())
+    first_clause = next(library.protocol("south-ribble").in_force.clauses())
     assert first_clause.id in html  # the full text is on the page, walked from the library
     assert "http://127.0.0.1:8000/councils/south-ribble/2018-01/" in html
 
@@ -50,7 +50,7 @@ def test_signing_gives_a_receipt_with_hash_and_a_verification_link(client, runne
     receipt_id = receipt_path.rsplit("/", 1)[1]
     protocol = library.protocol("south-ribble")
     assert receipt_id in receipt.text
-    assert content_hash(protocol, protocol.current) in receipt.text
+    assert content_hash(protocol, protocol.in_force) in receipt.text
     verify_url = re.search(r'href="(http://signoff\.test/verify/[^"]+)"', receipt.text).group(1)
     verify = client.get(verify_url.removeprefix("http://signoff.test"))
     assert verify.status_code == 200 and "genuine" in verify.text and receipt_id in verify.text

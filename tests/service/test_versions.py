@@ -1,30 +1,30 @@
 """A new protocol version: older acknowledgements show as such, and the signer sees the library's redline."""
 import shutil
-from pathlib import Path
 
-from .conftest import csrf_from, links, open_round, sign
-
-PROTOCOLS = Path(__file__).resolve().parents[2] / "protocols"
-STATEMENT = "I have read this protocol and agree to follow it."
+from .conftest import PROTOCOLS, STATEMENT, AuthActions, csrf_from, links, open_round, sign
 
 
-def test_new_version_shows_older_signature_and_redline(client, runner, auth, people_csv, library):
-    from handbook import diff_versions
-    first = open_round(runner, people_csv, "borough-mo-review-2017", "--version", "before-2017-review",
-                       "--statement", STATEMENT)
-    sign(client, links(runner, first)["jane@example.org"], "Jane Smith")
-    second = open_round(runner, people_csv, "borough-mo-review-2017", "--version", "proposed-2017-10",
-                        "--statement", STATEMENT)
+def test_new_version_shows_older_signature_and_redline(make_app, versioned, people_csv):
+    from handbook import diff_versions, load_library
+    before = make_app(PROTOCOLS_DIR=str(versioned.folder))
+    first = open_round(before.test_cli_runner(), people_csv, "testshire", "--statement", STATEMENT)
+    sign(before.test_client(), links(before.test_cli_runner(), first)["jane@example.org"], "Jane Smith")
+    versioned.adopt()  # the council adopts Version 2; a restarted service reads it
+    app = make_app(PROTOCOLS_DIR=str(versioned.folder))
+    client, runner = app.test_client(), app.test_cli_runner()
+    second = open_round(runner, people_csv, "testshire", "--version", "v2", "--statement", STATEMENT)
     page = client.get(links(runner, second)["jane@example.org"]).text
     assert "What changed since you last signed" in page
-    protocol = library.protocol("borough-mo-review-2017")
-    diff = diff_versions(protocol, protocol.version("before-2017-review"), protocol.version("proposed-2017-10"))
+    protocol = load_library(versioned.folder).protocol("testshire")
+    diff = diff_versions(protocol, protocol.version("v1"), protocol.version("v2"))
     change = diff.changed[0]
     inserted = next(r.text for r in change.words if r.kind == "insert")
     assert f"<ins>{inserted}</ins>" in page.replace("&#39;", "'")
-    assert "Before the 2017 review" in page or protocol.version("before-2017-review").label in page
+    assert "Version 1" in page
     # Someone who never signed sees no redline.
     assert "What changed since you last signed" not in client.get(links(runner, second)["bob@example.org"]).text
+    auth = AuthActions(app, client)
+    auth.create()
     auth.login()
     round_page = client.get(f"/admin/rounds/{second}").text
     jane_row = round_page.split("Jane Smith", 1)[1].split("</tr>", 1)[0]
@@ -55,25 +55,30 @@ def test_changed_protocol_text_under_the_same_version_cannot_be_signed(make_app,
     assert ",signed," not in runner.invoke(args=["register", round_id]).stdout
 
 
-def test_hr_opens_the_next_round_from_the_old_one(client, runner, auth, people_csv):
+def test_hr_opens_the_next_round_from_the_old_one(make_app, versioned, people_csv):
     import html
     import re
-    first = open_round(runner, people_csv, "borough-mo-review-2017", "--version", "before-2017-review",
+    first = open_round(make_app(PROTOCOLS_DIR=str(versioned.folder)).test_cli_runner(), people_csv, "testshire",
                        "--statement", STATEMENT)
+    versioned.adopt()
+    app = make_app(PROTOCOLS_DIR=str(versioned.folder))
+    client, runner = app.test_client(), app.test_cli_runner()
+    auth = AuthActions(app, client)
+    auth.create()
     auth.login()
     page = client.get(f"/admin/rounds/{first}").text
-    assert "newer version of this protocol" in page and f"/admin/rounds/new?from={first}" in page
+    assert "no longer in force" in page and f"/admin/rounds/new?from={first}" in page
     form = client.get(f"/admin/rounds/new?from={first}").text
-    assert '<option value="borough-mo-review-2017/proposed-2017-10" selected>' in form
+    assert '<option value="testshire/v2" selected>' in form
     people = html.unescape(re.search(r'<textarea id="people" name="people"[^>]*>(.*?)</textarea>', form, re.S).group(1))
     statement = html.unescape(re.search(r'<textarea id="statement"[^>]*>(.*?)</textarea>', form, re.S).group(1))
     assert statement == STATEMENT and "Jane Smith,jane@example.org,member,,North Ward" in people
     response = client.post("/admin/rounds/new", data={"csrf_token": csrf_from(form), "due": "",
-                                                      "version": "borough-mo-review-2017/proposed-2017-10",
+                                                      "version": "testshire/v2", "name": "Version 2 induction",
                                                       "statement": statement, "people": people})
     assert response.status_code == 303
     second = response.headers["Location"].rsplit("/", 1)[1]
-    assert "newer version of this protocol" not in client.get(f"/admin/rounds/{second}").text
+    assert "no longer in force" not in client.get(f"/admin/rounds/{second}").text
     assert runner.invoke(args=["register", second]).stdout.count(",outstanding,") == 3
 
 

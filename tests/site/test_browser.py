@@ -103,10 +103,10 @@ def test_copy_citation_puts_the_citation_on_the_clipboard(browser, site_url, lib
     try:
         page.goto(site_url + "councils/south-ribble/")
         protocol = library.protocol("south-ribble")
-        clause = next(c for c in protocol.current.clauses() if c.number == "8.4")
+        clause = next(c for c in protocol.in_force.clauses() if c.number == "8.4")
         page.locator(f".hb-clause[data-clause='{clause.id}'] button.hb-cite").click()
         expected = "South Ribble BC, Member and Officer Protocol (January 2018), para 8.4"
-        assert citation(protocol, protocol.current, clause) == expected
+        assert citation(protocol, protocol.in_force, clause) == expected
         page.wait_for_function("document.getElementById('hb-copy-status')?.textContent.includes('copied')")
         assert page.evaluate("navigator.clipboard.readText()") == expected
         assert expected in page.locator("#hb-copy-status").inner_text()

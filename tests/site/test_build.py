@@ -34,7 +34,7 @@ def test_clause_anchor_is_a_heading_inside_the_content(built_site):
 def test_home_page_facts_come_from_the_library(built_site, library):
     html = (built_site / "index.html").read_text()
     assert f"holds {len(library.protocols)} councils" in html
-    in_force = sum(len(list(urls.in_force(p).clauses())) for p in library.protocols)
+    in_force = sum(len(list(p.default_version.clauses())) for p in library.protocols)
     assert f"({in_force} clauses in the versions in force)" in html
     assert f"comparisons across {len(library.topics)} topics" in " ".join(html.split())
     assert "{{" not in html

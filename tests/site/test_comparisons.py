@@ -50,7 +50,7 @@ def test_redline_aligns_by_clause_id_and_links_both_versions(fixture_library):
     assert "1.2 (was 1.1): changed" in markdown  # c-purpose renumbered and reworded
     assert "1.2: removed" in markdown  # c-old
     assert 'href="../../v1/">Version 1</a> (superseded)' in markdown
-    assert 'href="../../v2/">Version 2</a> (current)' in markdown
+    assert 'href="../../v2/">Version 2</a> (in force)' in markdown
     assert 'href="../../#c-purpose"' in markdown  # the clause in the version in force
     assert 'href="../../v1/#c-old"' in markdown  # a removed clause, where it last stood
 
@@ -61,9 +61,9 @@ def test_topic_page_sets_every_councils_clauses_side_by_side(library):
     assert meta(markdown)["handbook_kind"] == "topic"
     assert escape(topic.definition) in markdown
     sedgemoor = library.protocol("sedgemoor")
-    clause = sedgemoor.current.clause("c8-3")
+    clause = sedgemoor.in_force.clause("c8-3")
     assert 'href="../../councils/sedgemoor/#c8-3">8.3</a>' in markdown
-    assert escape(citation(sedgemoor, sedgemoor.current, clause)) in markdown
+    assert escape(citation(sedgemoor, sedgemoor.in_force, clause)) in markdown
     for protocol in library.protocols:
         assert f'id="council-{protocol.id}"' in markdown
 

@@ -60,7 +60,7 @@ def test_superseded_version_page_is_marked_and_points_to_the_current_one(fixture
     html = (fixture_site / "councils" / "testshire" / "v1" / "index.html").read_text()
     assert "Superseded version" in html and "This version is superseded" in html
     assert 'href="../">Version 2</a>' in html
-    assert "Only the version in force can be signed" in html and "Sign this protocol</a>" not in html
+    assert "Only the version in force (Version 2) can be signed" in html and "Sign this protocol</a>" not in html
 
 
 @pytest.mark.browser

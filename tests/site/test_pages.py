@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 import pytest
 import yaml
 
-from handbook import content_hash
+from handbook import content_hash, signable
 from handbook.citation import citation
-from handbook.model import DocumentControl
+from handbook.model import DocumentControl, Standing
 from handbook_site import urls
 from handbook_site.pages import council_list_markdown, protocol_markdown, review_badge
 from handbook_site.render import Inline, md_text
@@ -28,7 +28,7 @@ def meta(markdown: str) -> dict:
 
 def page_for(library, council_id, version_id=None):
     protocol = library.protocol(council_id)
-    version = protocol.version(version_id) if version_id else urls.in_force(protocol)
+    version = protocol.version(version_id) if version_id else protocol.default_version
     path = urls.version_path(protocol, version) if version_id else urls.council_path(protocol)
     return protocol_markdown(library, protocol, version, path, SIGNOFF, TODAY)
 
@@ -77,7 +77,7 @@ def test_sedgemoor_8_3_heading_shows_its_number(library):
 
 def test_clause_text_is_verbatim_and_escaped(library):
     protocol = library.protocol("sedgemoor")
-    clause = protocol.current.clause("c3-2")
+    clause = protocol.in_force.clause("c3-2")
     markdown = page_for(library, "sedgemoor")
     # "at variance of the views of Officers" is as published and must not be tidied.
     assert "at variance of the views of Officers" in markdown
@@ -86,11 +86,11 @@ def test_clause_text_is_verbatim_and_escaped(library):
 
 def test_page_meta_tells_search_what_the_page_is(library):
     assert meta(page_for(library, "sedgemoor")) == {
-        "handbook_kind": "protocol", "handbook_version_status": "current",
+        "handbook_kind": "protocol", "handbook_version_status": "in-force",
         "handbook_council": "sedgemoor", "handbook_version": "v2"}
     assert meta(page_for(library, "borough-mo-review-2017", "proposed-2017-10"))["handbook_version_status"] == "proposed"
     point_in_time = meta(page_for(library, "sedgemoor", "v2"))
-    assert point_in_time["handbook_kind"] == "version" and point_in_time["handbook_version_status"] == "current"
+    assert point_in_time["handbook_kind"] == "version" and point_in_time["handbook_version_status"] == "in-force"
     assert point_in_time["handbook_duplicate_of"] == "councils/sedgemoor/"
     # An id that looks like a date stays a string.
     assert meta(page_for(library, "south-ribble", "2018-01"))["handbook_version"] == "2018-01"
@@ -98,9 +98,9 @@ def test_page_meta_tells_search_what_the_page_is(library):
 
 def test_proposed_revision_is_not_presented_as_in_force(library):
     protocol = library.protocol("borough-mo-review-2017")
-    assert protocol.current.stage == "proposed"
-    assert urls.in_force(protocol).id == "before-2017-review"
-    assert urls.version_status(protocol, protocol.current) == urls.PROPOSED
+    assert protocol.latest.stage == "proposed"
+    assert protocol.in_force.id == protocol.default_version.id == "before-2017-review"
+    assert protocol.standing(protocol.latest) == Standing.PROPOSED
     council_page = page_for(library, "borough-mo-review-2017")
     assert "A revision of this protocol has been proposed" in council_page
     proposed = page_for(library, "borough-mo-review-2017", "proposed-2017-10")
@@ -124,7 +124,7 @@ def test_superseded_version_banner_links_to_the_current_page(library, tmp_path):
 def test_document_control_shows_hash_badge_owner_and_history(library):
     protocol = library.protocol("south-ribble")
     markdown = page_for(library, "south-ribble")
-    assert content_hash(protocol, protocol.current) in markdown
+    assert content_hash(protocol, protocol.in_force) in markdown
     assert "Heather McManus, Chief Executive" in markdown
     assert "Review date not set" in markdown
     assert "Review Date" in markdown  # printed blank in the source, and said so
@@ -162,16 +162,16 @@ def test_lists_quotes_printed_notes_and_subheadings(library):
 
 def test_editorial_notes_are_admonitions_not_protocol_text(library):
     markdown = page_for(library, "sedgemoor")
-    note = library.protocol("sedgemoor").current.clause("c3-2").editorial_notes[0]
+    note = library.protocol("sedgemoor").in_force.clause("c3-2").editorial_notes[0]
     assert '<div class="admonition note hb-editorial"><p class="admonition-title">Editorial note</p>' in markdown
     assert md_text(note) not in markdown and note.replace('"', "&quot;") in markdown
 
 
 def test_copy_link_and_citation_per_clause(library):
     protocol = library.protocol("south-ribble")
-    clause = next(c for c in protocol.current.clauses() if c.number == "8.4")
+    clause = next(c for c in protocol.in_force.clauses() if c.number == "8.4")
     markdown = page_for(library, "south-ribble")
-    cite = citation(protocol, protocol.current, clause)
+    cite = citation(protocol, protocol.in_force, clause)
     assert cite == "South Ribble BC, Member and Officer Protocol (January 2018), para 8.4"
     assert f'<a class="hb-clause__link" href="#{clause.id}" title="{cite}">' in markdown
     assert f'data-citation="{cite}"' in markdown
@@ -179,7 +179,7 @@ def test_copy_link_and_citation_per_clause(library):
 
 def test_topic_chips_link_to_topic_pages(library):
     markdown = page_for(library, "sedgemoor")
-    topic = library.topic(library.protocol("sedgemoor").current.clause("c8-3").topics[0])
+    topic = library.topic(library.protocol("sedgemoor").in_force.clause("c8-3").topics[0])
     assert f'<a class="hb-chip" href="../../topics/{topic.id}/">{escape(topic.title)}</a>' in markdown
 
 
@@ -211,12 +211,24 @@ def test_council_list_names_every_council_with_its_version_in_force(library):
     markdown = council_list_markdown(library)
     for protocol in library.protocols:
         assert f'href="{protocol.id}/"' in markdown
-        assert urls.in_force(protocol).label in markdown
+        assert protocol.default_version.label in markdown
 
 
 def test_a_protocol_without_a_signature_block_can_still_be_signed(library):
     markdown = page_for(library, "sedgemoor")
-    assert library.protocol("sedgemoor").current.signature is None
+    assert library.protocol("sedgemoor").in_force.signature is None
     assert f'href="{SIGNOFF}/protocols/sedgemoor/v2/">Sign this protocol</a>' in markdown
+
+
+
+def test_only_a_signable_version_offers_signing_and_others_say_why(library):
+    borough = library.protocol("borough-mo-review-2017")
     proposed = page_for(library, "borough-mo-review-2017", "proposed-2017-10")
-    assert 'Only the version in force can be signed: <a href="../">Before the October 2017 review</a>.' in proposed
+    assert "Sign this protocol</a>" not in proposed
+    assert (f'<p class="hb-sign-note">{escape(signable(borough, borough.latest))} '
+            '<a href="../">Read the version in force</a>.</p>') in proposed
+    assert "is a proposed version (17 October 2017)" in proposed
+    # The version in force is known only in part, so its page does not offer signing either.
+    in_force = page_for(library, "borough-mo-review-2017")
+    assert "Sign this protocol</a>" not in in_force
+    assert "Only part of the text of Before the October 2017 review is known to the handbook" in in_force

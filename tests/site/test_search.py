@@ -61,7 +61,7 @@ def write_project(library, root: Path) -> None:
     (docs / "private.md").write_text("---\nsearch: {exclude: true}\n---\n# Drafting notes\n\nZanzibar.\n")
     for protocol in library.protocols:
         for version in protocol.versions:
-            status = "current" if version is protocol.current else "superseded"
+            status = "current" if version is protocol.latest else "superseded"
             name = protocol.id if status == "current" else f"{protocol.id}-{version.id}"
             (docs / "councils" / f"{name}.md").write_text(version_page(library, protocol, version, status))
     (root / "mkdocs.yml").write_text(MKDOCS_YML)
@@ -269,11 +269,11 @@ def test_following_a_result_lands_on_the_clause(page, search_url):
 def test_clause_numbers_and_topic_names_find_clauses(page, search_url, library):
     page.goto(search_url)
     assert any(r["href"].endswith("/councils/sedgemoor/#c8-3") for r in search(page, "8.3"))
-    topic = library.topic(library.protocol("sedgemoor").current.clause("c8-3").topics[0])
+    topic = library.topic(library.protocol("sedgemoor").in_force.clause("c8-3").topics[0])
     first = [urlparse(r["href"]) for r in search(page, topic.title)][:3]
     assert len(first) == 3
     for url in first:  # each page here lists its clauses' topic names: those tagged with it come first
-        clause = library.protocol(url.path.split("/")[2]).current.clause(url.fragment)
+        clause = library.protocol(url.path.split("/")[2]).default_version.clause(url.fragment)
         assert topic.id in clause.topics, url
 
 
