@@ -14,7 +14,7 @@ def testshire(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("protocols")
     shutil.copy(ROOT / "protocols" / "topics.yaml", root)
-    shutil.copy(FIXTURES / "valid" / "two-versions.yaml", root)
+    shutil.copy(FIXTURES / "valid" / "testshire.yaml", root)
     return load_library(root).protocol("testshire")
 
 

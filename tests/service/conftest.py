@@ -143,7 +143,7 @@ def auth(app, client):
 
 
 PROTOCOLS = Path(__file__).resolve().parents[2] / "protocols"
-TWO_VERSIONS = Path(__file__).resolve().parents[1] / "fixtures" / "valid" / "two-versions.yaml"
+TWO_VERSIONS = Path(__file__).resolve().parents[1] / "fixtures" / "valid" / "testshire.yaml"
 STATEMENT = "I have read this protocol and agree to follow it."
 
 
@@ -155,9 +155,11 @@ class VersionedLibrary:
         self.folder = folder
         shutil.copytree(PROTOCOLS, folder)
         text = TWO_VERSIONS.read_text()
+        # Version 1 in force answers the comparison questions too (the same answers as Version 2's).
+        answers = text[text.index("    answers:\n"):]
         self.proposed = text.replace('  - id: v2\n    label: Version 2\n',
-                                     '  - id: v2\n    label: Version 2\n    stage: proposed\n')
-        assert self.proposed != text
+                                     answers + '  - id: v2\n    label: Version 2\n    stage: proposed\n')
+        assert self.proposed.count("stage: proposed") == 1
         (folder / "testshire.yaml").write_text(self.proposed)
 
     def adopt(self) -> None:
