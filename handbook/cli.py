@@ -10,7 +10,9 @@ from .canonical import content_hash
 from .diff import diff_versions, render_diff
 from .load import GLOSSARY_FILE, TOPICS_FILE, VOCABULARY_FILE, InvalidLibrary, check_files, default_root, load_library, protocol_paths
 from .text import render_clause, render_version
-from .validate import unconfirmed_topics
+from .validate import notes_for_review, unconfirmed_topics
+
+SOURCES_DIR = "sources"  # protocols/sources/: the documents the protocol files were transcribed from
 
 
 def _expand(paths: list[str], root: Path) -> tuple[list[Path], Path, Path | None, Path | None]:
@@ -60,8 +62,12 @@ def cmd_validate(args) -> int:
 def _print_review_list(docs) -> None:
     """Valid, but not yet reviewed: clauses whose topics are only the importer's suggestions."""
     unconfirmed = [item for doc in docs for item in unconfirmed_topics(doc)]
-    for item in unconfirmed:
+    notes = [item for doc in docs for item in notes_for_review(doc)]
+    for item in notes + unconfirmed:
         print(f"to review: {item}")
+    if notes:
+        print(f"{len(notes)} editorial note(s) are marked 'For review': check each against the source, then "
+              "reword or delete it")
     if unconfirmed:
         print(f"{len(unconfirmed)} clause(s) have suggested topics nobody has confirmed: check each, "
               "then move its topics_suggested into topics")
@@ -95,6 +101,92 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    """Write a draft protocol file from a published source; nothing is written unless it validates."""
+    from .importer import SourceError, import_protocol
+    from .load import check_files
+
+    out = Path(args.out) if args.out else args.root / f"{args.council}.yaml"
+    if out.exists() and not args.force:
+        print(f"error: {out} already exists; choose another --out, or --force to replace it", file=sys.stderr)
+        return 1
+    try:
+        library = load_library(args.root)
+        draft = import_protocol(args.sources, args.council, library, name=args.name, council_type=args.type,
+                                sources_root=args.root / SOURCES_DIR)
+    except SourceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    staged = out.with_name(f".{out.name}.import-check")
+    staged.write_text(draft.yaml_text(), encoding="utf-8")
+    try:  # validated under its final name, so the file-name rule applies
+        problems, _, _ = check_files([staged], args.root / TOPICS_FILE)
+        problems = [p for p in problems if "does not match the file name" not in p.message]
+    finally:
+        text = staged.read_text(encoding="utf-8")
+        staged.unlink()
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print("error: the draft does not validate; nothing written (please report this with the source)",
+              file=sys.stderr)
+        return 1
+    out.write_text(text, encoding="utf-8")
+    _print_import_summary(draft, out)
+    return 0
+
+
+def _print_import_summary(draft, out: Path) -> None:
+    sections = draft.data["versions"][0]["sections"]
+    print(f"wrote {out}: {len(sections)} section(s), {draft.clause_count} clause(s), "
+          f"{len(draft.data['source']['omitted'])} omitted item(s) of page furniture")
+    review = draft.review_notes
+    print(f"review list: {len(review)} note(s) marked for review; every clause's topics are suggestions "
+          "(handbook validate lists them); every answer is not-known")
+    for note in review:
+        print(f"  {note}")
+    _print_fidelity(draft.fidelity)
+
+
+def _print_fidelity(result) -> None:
+    print(f"fidelity: {result.coverage:.2%} of the source's {result.source_words} words are in the file, in order")
+    for gap in result.missing:
+        print(f"  missing: {gap}")
+    if result.invented:
+        print(f"  words the source never uses: {' '.join(result.invented)}")
+
+
+def cmd_fidelity(args) -> int:
+    """The fidelity check the test suite runs, on any protocol file."""
+    from .fidelity import fidelity
+    from .importer import SourceError
+    from .source import read_yaml
+
+    path = args.root / f"{args.council}.yaml"
+    if not path.exists():
+        print(f"error: no protocol file {path}", file=sys.stderr)
+        return 1
+    source = read_yaml(path).data.get("source", {})
+    if args.sources:
+        sources = [Path(s) for s in args.sources]
+    else:
+        named = [source["file"]] if source.get("file") else [p["file"] for p in source.get("pages", []) if p.get("file")]
+        sources = [args.root / SOURCES_DIR / name for name in named]
+    absent = [s for s in sources if not s.exists()]
+    if not sources or absent:
+        where = ", ".join(map(str, absent)) or "no source file named in the protocol file"
+        print(f"error: source document not found ({where}); give its path: handbook fidelity {args.council} SOURCE",
+              file=sys.stderr)
+        return 1
+    try:
+        result = fidelity([str(s) for s in sources], path)
+    except SourceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    _print_fidelity(result)
+    return 0 if not result.missing else 1
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="handbook", description=__doc__)
     p.add_argument("--root", type=Path, default=None,
@@ -118,6 +210,20 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("new")
     d.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     d.set_defaults(func=cmd_diff)
+    i = sub.add_parser("import", help="draft a protocol file from a council's published protocol")
+    i.add_argument("sources", nargs="+", metavar="SOURCE",
+                   help="the protocol as published: .txt, .pdf, .docx or .html (several web pages in order)")
+    i.add_argument("--council", required=True, help="the council's id (lowercase, hyphens): the file's name")
+    i.add_argument("--name", default=None, help="the council's name as the source gives it")
+    i.add_argument("--type", default="unknown", help="district, borough, town, parish, county, unitary, ...")
+    i.add_argument("--out", default=None, help="where to write (default: protocols/COUNCIL.yaml)")
+    i.add_argument("--force", action="store_true", help="replace an existing file")
+    i.set_defaults(func=cmd_import)
+    f = sub.add_parser("fidelity", help="check a protocol file keeps every word of its source, in order")
+    f.add_argument("council")
+    f.add_argument("sources", nargs="*", metavar="SOURCE",
+                   help="the source document(s) (default: the file(s) its source names, in protocols/sources/)")
+    f.set_defaults(func=cmd_fidelity)
     return p
 
 

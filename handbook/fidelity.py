@@ -15,7 +15,7 @@ from .source import read_yaml
 
 # Keys whose values are the transcriber's, not the source's: ids, tags, notes, and
 # dates normalised to ISO form.
-NOT_SOURCE_TEXT = {"id", "topics", "editorial_notes", "answers", "completeness", "style",
+NOT_SOURCE_TEXT = {"id", "type", "topics", "topics_suggested", "editorial_notes", "answers", "completeness", "style",
                    "number_printed", "stage", "status", "source", "date", "published",
                    "adopted", "reviewed", "next_review"}
 _WORD = re.compile(r"[a-z0-9]+")
@@ -67,11 +67,28 @@ class Fidelity:
 
 
 
-def fidelity(seed_path: str | Path, protocol_path: str | Path) -> Fidelity:
-    data = read_yaml(protocol_path).data
-    seed = words(Path(seed_path).read_text(encoding="utf-8"))
-    for omitted in data.get("source", {}).get("omitted", []):
-        seed = _remove_runs(seed, words(omitted["text"]))
+def source_text(path: str | Path) -> str:
+    """The words of a source document as the importer reads them (text, PDF, Word, HTML)."""
+    path = Path(path)
+    if path.suffix.lower() in (".txt", ".md", ".text"):
+        return path.read_text(encoding="utf-8")
+    from .importer.readers import read_source  # only non-text sources need the readers' libraries
+
+    return read_source(path).text
+
+
+def fidelity(seed_path: str | Path | list, protocol_path: str | Path) -> Fidelity:
+    """How faithfully the protocol file transcribes its source (one file, or several in order)."""
+    paths = seed_path if isinstance(seed_path, list) else [seed_path]
+    return fidelity_of("\n".join(source_text(p) for p in paths), read_yaml(protocol_path).data)
+
+
+def fidelity_of(text: str, data: dict) -> Fidelity:
+    """The same check on a source's text and a protocol file's data, already in hand."""
+    seed = words(text)
+    # Longest first: a one-word omission ("Summary") must not break a longer one that contains it.
+    for run in sorted((words(o["text"]) for o in data.get("source", {}).get("omitted", [])), key=len, reverse=True):
+        seed = _remove_runs(seed, run)
     ours = [w for s in transcribed_strings(data) for w in words(s)]
     matcher = difflib.SequenceMatcher(None, seed, ours, autojunk=False)
     matched = sum(block.size for block in matcher.get_matching_blocks())

@@ -202,6 +202,18 @@ def unconfirmed_topics(doc: SourceDocument) -> list[Problem]:
             for where, clause in _clauses(version, v_index) if clause.get("topics_suggested")]
 
 
+def notes_for_review(doc: SourceDocument) -> list[Problem]:
+    """Editorial notes `handbook import` marked "For review": a defect seen in the source that a
+    person must check against it (then reword or delete the note)."""
+    out = []
+    for v_index, version in enumerate(doc.data["versions"]):
+        for where, clause in _clauses(version, v_index):
+            for n_index, note in enumerate(clause.get("editorial_notes", [])):
+                if note.startswith("For review"):
+                    out.append(doc.problem(where + ("editorial_notes", n_index), f"clause {clause['id']!r}: {note}"))
+    return out
+
+
 def versions_in_order(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
     previous = None
     for v_index, version in enumerate(doc.data["versions"]):
