@@ -242,7 +242,12 @@ class Council:
 
     @property
     def display_name(self) -> str:
-        return self.short_name or self.name or self.id
+        """The council's name for readers: its full name, else its short name, else what the source says
+        it is ("An unnamed borough council"); never the file's id."""
+        if self.name or self.short_name:
+            return self.name or self.short_name  # type: ignore[return-value]
+        kind = "" if self.type == "unknown" else self.type.replace("-", " ") + " "
+        return f"An unnamed {kind}council"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 
@@ -47,8 +48,28 @@ def dashboard():
     return render_template("admin/dashboard.html", summaries=summaries)
 
 
-def _version_choices():
-    return [(f"{p.id}/{v.id}", p, v) for p in library().protocols for v in reversed(p.versions)]
+@dataclass(frozen=True)
+class VersionChoice:
+    value: str  # "<council id>/<version id>": what the form sends back, never shown
+    label: str
+    refusal: str | None  # why it cannot be signed (the library's reason), or None
+
+
+def _version_choices() -> list[tuple[str, list[VersionChoice]]]:
+    """Every version, newest first, grouped by council (by name) under readable names; those that
+    cannot be signed are listed too, disabled and saying why, so HR is not left wondering."""
+    groups = []
+    for protocol in sorted(library().protocols, key=lambda p: p.council.display_name.casefold()):
+        options = []
+        for version in reversed(protocol.versions):
+            refusal = signable(protocol, version)
+            why = protocol.standing(version).label.lower() if protocol.standing(version) != Standing.IN_FORCE \
+                else "only part of its text is known"
+            label = f"{protocol.title}: {version.label}" + (f" ({why}; cannot be signed)" if refusal else
+                                                            "" if version.signature else " (no signature block)")
+            options.append(VersionChoice(f"{protocol.id}/{version.id}", label, refusal))
+        groups.append((protocol.council.display_name, options))
+    return groups
 
 
 @bp.route("/rounds/new", methods=("GET", "POST"))

@@ -60,7 +60,7 @@ def open_round(conn: Connection, council_id: str, version_id: str | None, due: s
     round_id, due_date = new_round_id(), parse_due(due)
     digest = content_hash(protocol, version)
     conn.execute(db.rounds.insert().values(
-        id=round_id, council_id=protocol.id, council_name=protocol.council.name or protocol.council.display_name,
+        id=round_id, council_id=protocol.id, council_name=protocol.council.display_name,
         protocol_title=protocol.title, version_id=version.id, version_label=version.label, content_hash=digest,
         statements=json.dumps(list(statements), ensure_ascii=False), statement_source=source,
         due_date=due_date, created_at=db.utcnow(), created_by=actor))

@@ -162,8 +162,13 @@ class VersionedLibrary:
         assert self.proposed.count("stage: proposed") == 1
         (folder / "testshire.yaml").write_text(self.proposed)
 
-    def adopt(self) -> None:
-        (self.folder / "testshire.yaml").write_text(TWO_VERSIONS.read_text())
+    def adopt(self, complete: bool = True) -> None:
+        text = TWO_VERSIONS.read_text()
+        if not complete:  # Version 2's text known only in part
+            text = text.replace('    label: Version 2\n    date: "2020-01"\n    completeness: {complete: true}\n',
+                                '    label: Version 2\n    date: "2020-01"\n    completeness: {complete: false}\n')
+            assert "completeness: {complete: false}" in text
+        (self.folder / "testshire.yaml").write_text(text)
 
 
 @pytest.fixture
