@@ -216,10 +216,12 @@
     return out;
   }
 
-  function closestTopics(extra, terms, idf) {
+  // Topics sharing a word (or, loosely, a word's beginning) with the query or its corrected spelling.
+  function closestTopics(extra, terms) {
     if (!extra) return [];
-    const fuzzy = terms.map((term) => ({ ...term, prefix: true, stem: term.stem.slice(0, Math.max(4, term.stem.length - 2)) }));
-    return extra.topics.map((topic) => [scoreText(topic.words.concat(topic.reader), fuzzy, idf), topic])
+    const fuzzy = terms.map((term) => ({ ...term, prefix: true, text: term.stem.slice(0, Math.max(4, term.stem.length - 2)) }));
+    const ones = fuzzy.map(() => 1);
+    return extra.topics.map((topic) => [scoreText(topic.title_words.concat(topic.words, topic.reader), fuzzy, ones), topic])
       .filter(([score]) => score > 0).sort((a, b) => b[0] - a[0]).slice(0, 3).map(([, topic]) => topic);
   }
 
@@ -333,7 +335,7 @@
     if (!live) {
       live = document.createElement("p");
       live.id = "hb-found-status";
-      live.className = "hb-sr-only";
+      live.className = "hb-search__announce";
       live.setAttribute("role", "status");
       document.body.append(live);
     }
@@ -411,11 +413,11 @@
       return { found, idf, ranked: ranked.slice(0, MAX_PAGES) };
     }
 
-    function showSuggestions(terms, idf, weak) {
+    function showSuggestions(terms, weak) {
       suggest.replaceChildren();
       if (!weak) return;
-      const topics = closestTopics(extra, terms, idf);
       const spelled = spellings(extra, terms);
+      const topics = closestTopics(extra, terms.concat(spelled.map(([, to]) => queryTerms(to + " ")[0]).filter(Boolean)));
       if (!topics.length && !spelled.length) return;
       const p = document.createElement("p");
       p.className = "hb-search__hint";
@@ -458,7 +460,6 @@
       const terms = queryTerms(query);
       let shown = [];
       let weak = true;
-      let idf = [];
       try {
         const module = await engine();
         if (ticket !== latest) return;
@@ -466,7 +467,7 @@
           const filters = earlier.checked ? {} : { version: "current" };
           const found = await search(module, terms, filters);
           if (ticket !== latest) return;
-          idf = found.idf;
+          const idf = found.idf;
           const total = idf.reduce((a, b) => a + b, 0);
           const extras = offered(extra, terms, idf, siteRoot);
           const hits = [];
@@ -491,7 +492,7 @@
         return;
       }
       render(shown, terms);
-      showSuggestions(terms, idf, weak || !shown.length);
+      showSuggestions(terms, weak || !shown.length);
       const count = shown.length;
       status.textContent = count
         ? `${count} ${count === 1 ? "result" : "results"} found for “${query}”. Press Down to go to the results.`

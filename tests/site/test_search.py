@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import gzip
 import http.server
+import json
 import socket
 import subprocess
 import sys
@@ -371,3 +372,46 @@ def test_pagefind_reads_only_the_searchable_pages_when_it_can():
     assert search_plugin.index_glob(["odd,name/index.html"]) is None  # would split the alternatives
     many = [f"councils/council-{i:05d}/index.html" for i in range(5000)]
     assert search_plugin.index_glob(many) is None  # too long for one argument: read every page
+
+
+# --- Index metadata and what search.js offers (issue 15) ----------------------------------------
+
+
+def test_reader_words_go_hidden_after_each_clause_heading(library):
+    content = ('<h3 class="hb-clause__heading" id="c1-1">1.1</h3><p>No Member may put undue pressure on an officer.</p>'
+               '<div class="admonition note hb-editorial"><p>Transcribed from the press copy.</p></div>'
+               '<h3 class="hb-clause__heading" id="c1-2">1.2</h3><p>Nothing in the vocabulary here: zebra.</p>')
+    marked = search_plugin.add_reader_words(content, library.vocabulary)
+    hidden = marked[marked.index('<span hidden id="hbv-c1-1"'):marked.index("</span>", marked.index("hbv-c1-1"))]
+    assert "councillor" in hidden and "lobbying" in hidden
+    assert "journalist" not in hidden  # "press" is in the transcribers' note, not the clause
+    assert 'id="hbv-c1-2"' not in marked
+    assert search_plugin.TAG.sub("", marked.replace(hidden, "")) == search_plugin.TAG.sub("", content)
+
+
+def test_search_data_offers_topics_questions_and_roles_by_their_words(library):
+    data = search_plugin.search_data(library)
+    topics = {t["url"]: t for t in data["topics"]}
+    pressure = topics["topics/instructions-and-pressure/"]
+    assert "lobbying" in pressure["reader"] and "pressure" in pressure["words"] and "instructions" in pressure["title_words"]
+    assert len(data["questions"]) == len(library.questions)
+    assert all(q["url"].startswith("compare/#") for q in data["questions"])
+    assert {"name": "Monitoring Officer", "url": "glossary/#monitoring-officer"}.items() <= next(
+        r for r in data["roles"] if r["name"] == "Monitoring Officer").items()
+    assert "bullying" in data["spelling"]
+
+
+def test_topic_comparison_and_glossary_pages_are_offered_not_indexed(built_site):
+    fragments = search_plugin_indexed_urls(built_site)
+    assert "/councils/sedgemoor/" in fragments
+    assert not [u for u in fragments if u.startswith(("/topics/", "/compare/", "/glossary/"))]
+    data = json.loads((built_site / "pagefind" / "search-data.json").read_text())
+    assert data["topics"] and data["roles"]
+
+
+def search_plugin_indexed_urls(site: Path) -> set[str]:
+    urls = set()
+    for path in (site / "pagefind" / "fragment").iterdir():
+        raw = gzip.decompress(path.read_bytes()).decode("utf-8")
+        urls.add(json.loads(raw[raw.index("{"):])["url"])
+    return urls

@@ -152,3 +152,119 @@ def test_earlier_versions_are_indexed_as_earlier(built_site, library):
                 continue
             url = "/" + urls.url_of(urls.version_path(protocol, version))
             assert pages[url]["filters"]["version"] == ["earlier"], url
+
+
+# --- Answering questions (issue 15) ------------------------------------------------------------
+
+STOP_WORDS = {"a", "an", "and", "can", "the", "to", "of", "is", "i", "me", "my", "about"}
+
+
+def results(page) -> list[dict]:
+    return page.eval_on_selector_all(".hb-search__result", "links => links.map(a => ({href: a.href, "
+                                     "text: a.innerText, marks: Array.from(a.querySelectorAll('mark'), m => m.textContent)}))")
+
+
+def target(href: str) -> str:
+    url = urlparse(href)
+    return url.path.strip("/") + ("#" + url.fragment if url.fragment else "")
+
+
+@pytest.mark.browser
+def test_stop_words_never_decide_a_ranking_or_light_up(page, site_url):
+    page.goto(site_url)
+    search(page, "can a councillor instruct an officer")
+    found = results(page)
+    marked = {m.strip(".,;:()").lower() for r in found for m in r["marks"]}
+    assert marked and not marked & STOP_WORDS
+    # Sedgemoor 5.1 ("Nor should any Member instruct an officer...") is the issue's example
+    assert "councils/sedgemoor#c5-1" in [target(r["href"]) for r in found[:3]]
+    search(page, "can the and of")
+    assert results(page) == []
+    assert "Nothing found" in page.inner_text("#hb-search-status")
+
+
+@pytest.mark.browser
+def test_a_readers_word_finds_the_clause_through_the_vocabulary_without_showing_it(page, site_url, library):
+    clause = library.protocol("south-ribble").current.clause("c4-5")
+    assert "lobbying" not in str(clause.content).lower()  # it says "undue pressure"
+    page.goto(site_url)
+    search(page, "lobbying")
+    found = results(page)
+    by_target = {target(r["href"]): r for r in found}
+    assert "councils/south-ribble#c4-5" in by_target
+    assert "lobbying" not in by_target["councils/south-ribble#c4-5"]["text"].lower()  # hidden words stay hidden
+    assert "topics/instructions-and-pressure" in [target(r["href"]) for r in found[:3]]
+
+
+@pytest.mark.browser
+def test_english_endings_are_joined_but_prefixes_are_not_words(page, site_url):
+    page.goto(site_url)
+    search(page, "criticising officers")
+    assert "councils/sedgemoor#c4-2" in [target(r["href"]) for r in results(page)]  # "should not criticise"
+    search(page, "press releases")
+    texts = " ".join(r["text"] for r in results(page)[:3]).lower()
+    marks = {m.lower() for r in results(page) for m in r["marks"]}
+    assert "press" in texts and not any(m.startswith("pressure") for m in marks)
+
+
+def note_only_word(library) -> str:
+    """A word of the transcribers' notes that no clause, title or heading uses."""
+    import re
+    from handbook.text import clause_text
+
+    text = " ".join(clause_text(c) for p in library.protocols for v in p.versions for c in v.clauses())
+    text += " ".join(f"{p.title} {p.subtitle} {s.title}" for p in library.protocols for v in p.versions for s in v.sections)
+    used = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+    notes = [n for p in library.protocols for n in p.editorial_notes]
+    return next(w for n in notes for w in re.findall(r"[a-z]{7,}", n) if w not in used)
+
+
+@pytest.mark.browser
+def test_transcription_notes_and_document_control_are_never_results(page, site_url, library):
+    page.goto(site_url)
+    for query in [note_only_word(library), "a councillor is bullying me", "document control version"]:
+        search(page, query)
+        for r in results(page):
+            assert urlparse(r["href"]).fragment not in {"transcription-notes", "document-control", "contents"}, (query, r)
+
+
+@pytest.mark.browser
+def test_opening_a_result_highlights_the_clause_marks_the_words_and_announces_it(page, site_url):
+    page.goto(site_url)
+    search(page, "undue pressure")
+    page.click(".hb-search__result[href$='/councils/south-ribble/#c4-5']")
+    page.wait_for_url("**/councils/south-ribble/#c4-5")
+    page.wait_for_selector("[data-clause='c4-5'].hb-found")
+    marks = page.eval_on_selector_all("[data-clause='c4-5'] mark.hb-found-word", "ms => ms.map(m => m.textContent)")
+    assert {"undue", "pressure"} <= {m.lower() for m in marks}
+    assert page.evaluate("document.activeElement.id") == "c4-5"  # a screen reader reads on from the clause
+    assert "4.5" in page.inner_text("#hb-found-status") and page.get_attribute("#hb-found-status", "role") == "status"
+    assert page.evaluate("getComputedStyle(document.querySelector(\"[data-clause='c4-5']\")).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert axe_violations(page) == []
+
+
+@pytest.mark.browser
+def test_the_readers_own_council_comes_first_when_equally_relevant(page, site_url):
+    page.goto(site_url + "councils/wbc/")
+    assert target(search(page, "roving commission")[0]) == "councils/wbc#c6-3"
+    page.goto(site_url + "councils/sedgemoor/")
+    assert target(search(page, "roving commission")[0]) == "councils/sedgemoor#c8-3"
+
+
+@pytest.mark.browser
+def test_the_glossary_answers_a_roles_name_only(page, site_url):
+    page.goto(site_url)
+    assert "glossary#monitoring-officer" in [target(h) for h in search(page, "monitoring officer")[:3]]
+    assert not [h for h in search(page, "complaint about an officer") if "/glossary/" in h]
+
+
+@pytest.mark.browser
+def test_no_dead_end_a_misspelling_suggests_the_word_and_topics(page, site_url):
+    page.goto(site_url)
+    search(page, "bulying")
+    spelling = page.locator(".hb-search__spelling")
+    assert "bullying" in spelling.first.inner_text()
+    assert page.locator(".hb-search__suggest a[href*='/topics/']").count() >= 1
+    spelling.first.click()
+    page.wait_for_function("document.getElementById('hb-search-status').textContent.includes('found for “bullying”')")
+    assert results(page)
