@@ -185,7 +185,7 @@ def test_stop_words_never_decide_a_ranking_or_light_up(page, site_url):
 
 @pytest.mark.browser
 def test_a_readers_word_finds_the_clause_through_the_vocabulary_without_showing_it(page, site_url, library):
-    clause = library.protocol("south-ribble").current.clause("c4-5")
+    clause = library.protocol("south-ribble").default_version.clause("c4-5")
     assert "lobbying" not in str(clause.content).lower()  # it says "undue pressure"
     page.goto(site_url)
     search(page, "lobbying")
