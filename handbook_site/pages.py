@@ -212,6 +212,10 @@ def protocol_markdown(library: Library, protocol: Protocol, version: ProtocolVer
         out += [banner, ""]
     if version.completeness_note:
         out += [editorial_note(version.completeness_note, "About this version"), ""]
+    if protocol.topics_unreviewed:
+        out += [editorial_note("This protocol was added recently and the topics its clauses are filed under "
+                               "have not yet been reviewed, so its clauses are not yet listed on the topic pages.",
+                               "Topics not yet reviewed"), ""]
     out += ["## Document control {#document-control}", "", document_control_html(protocol, version, today), "",
             versions_html(protocol, version, link), ""]
     if version.signature is None:

@@ -108,6 +108,15 @@ def test_nested_bullets_are_a_list_inside_their_item(numbered):
     assert items[1] == "Be fair."
 
 
+def test_a_lead_in_between_bullets_introduces_a_list_inside_the_item_before_it(numbered):
+    content = clauses(numbered.data)["c2-8"]["content"]
+    assert content == ["The fixture's groups agree:", {"list": {"style": "bullet", "items": [
+        {"text": "All groups agree to train their members.",
+         "content": ["This matters most for these invented committees:",
+                     {"list": {"style": "bullet", "items": ["Planning", "Licensing"]}}]},
+        "All groups agree to report attendance."]}}]
+
+
 def test_a_sub_heading_and_an_unnumbered_paragraph_between_numbered_ones(numbered):
     section = numbered.data["versions"][0]["sections"][1]
     assert {"heading": "Budget advice"} in section["clauses"]

@@ -96,6 +96,12 @@ class ListState:
     items: list[dict]
     indent: int
     last_label: str | None = None
+    parent: dict | None = None  # a list introduced by a paragraph inside an item: that item
+
+
+def _ends_sentence(text) -> bool:
+    text = text["text"] if isinstance(text, dict) else text
+    return text.rstrip().endswith(_TERMINAL)
 
 
 @dataclass
@@ -593,6 +599,15 @@ class StructureFinder:
             clause = self.ensure_clause(line)
             clause.content.append(line.text)
             return
+        open_list = clause.lists[-1] if clause.lists else None
+        if open_list is not None and open_list.style == "bullet" and open_list.items and open_list.parent is None \
+                and line.text.endswith((":", ":-")):
+            # A lead-in printed between bullets ("This is particularly important ... on them:"): it
+            # and the list it introduces belong to the item before it.
+            item = open_list.items[-1] = self._as_object(open_list.items[-1])
+            item.setdefault("content", []).append(line.text)
+            clause.lists.append(ListState("bullet", [], open_list.indent, parent=item))
+            return
         self._close_lists()
         clause.content.append(line.text)
         if clause.number is not None and clause.title is None:
@@ -613,9 +628,18 @@ class StructureFinder:
             self.clause.content.append(text)
             return
         clause = self.ensure_clause(line)
-        while clause.lists and line.indent < clause.lists[-1].indent and len(clause.lists) > 1:
+        while clause.lists and line.indent < clause.lists[-1].indent and len(clause.lists) > 1 \
+                and clause.lists[-1].parent is None:
             clause.lists.pop()
         current = clause.lists[-1] if clause.lists else None
+        if current is not None and current.parent is not None and current.items and len(clause.lists) > 1 \
+                and _ends_sentence(text) != _ends_sentence(current.items[0]) \
+                and _ends_sentence(text) == _ends_sentence(current.parent):
+            clause.lists.pop()  # printed like the outer list's items, not like the inner list's
+            current = clause.lists[-1]
+        if current is not None and current.parent is not None and not current.items:
+            current.parent["content"].append({"list": {"style": style, "items": current.items}})
+            current.style = style
         if current is not None and line.indent > current.indent and current.items \
                 and not (label and current.last_label and self._follows(current.last_label, label)):
             nested = ListState(style, [], line.indent)

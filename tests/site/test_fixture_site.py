@@ -21,6 +21,10 @@ def fixture_site(tmp_path_factory):
     shutil.copytree(ROOT / "protocols", root / "protocols")
     shutil.copy(FIXTURES / "valid" / "testshire.yaml", root / "protocols" / "testshire.yaml")
     shutil.copy(FIXTURES / "valid" / "exampleshire.yaml", root / "protocols" / "exampleshire.yaml")
+    # A draft just written by `handbook import` (topics only suggested, answers not known) builds too.
+    from handbook.cli import main as handbook
+    assert handbook(["--root", str(root / "protocols"), "import", str(FIXTURES / "import" / "headed.txt"),
+                     "--council", "draftshire", "--name", "Draftshire County Council (test fixture)"]) == 0
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
                              str(ROOT / "mkdocs.yml"), "--site-dir", str(root / "site")], cwd=ROOT,
                             capture_output=True, text=True,
@@ -54,6 +58,13 @@ def test_a_protocol_of_unnumbered_headed_sections_builds_with_its_citations_and_
     version = protocol.versions[-1]
     for clause in version.clauses():  # each unnumbered paragraph has its own citation on the page
         assert f'data-citation="{escape(citation(protocol, version, clause))}"' in html
+
+
+def test_a_freshly_imported_draft_builds_and_says_its_topics_are_not_yet_reviewed(fixture_site):
+    html = (fixture_site / "councils" / "draftshire" / "index.html").read_text()
+    assert "Topics not yet reviewed" in html
+    assert "promise an outcome before the committee decides." in html
+    assert "Topics not yet reviewed" not in (fixture_site / "councils" / "exampleshire" / "index.html").read_text()
 
 
 def test_superseded_version_page_is_marked_and_points_to_the_current_one(fixture_site):
