@@ -267,7 +267,10 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
         group = version_group(page.meta, self.config.hidden_statuses, self.config.hidden_kinds)
         note = NOTES.get(kind) or NOTES.get(page.meta.get("handbook_version_status"))
         content = add_reader_words(content, self.library_for(config).vocabulary)
-        return mark_for_index(content, page.title or config.site_name, group, note,
+        # mkdocs gives the title of a page's first heading as HTML text (an "&" is "&amp;"); the
+        # index wants it as the reader reads it, escaped once by mark_for_index.
+        title = html.unescape(page.title) if page.title else config.site_name
+        return mark_for_index(content, title, group, note,
                               "clauses" if kind in self.config.clause_kinds else "page")
 
     def on_post_page(self, output: str, *, page, config) -> str:

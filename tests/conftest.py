@@ -7,7 +7,8 @@ from handbook import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SOURCES = ROOT / "protocols" / "sources"  # the documents the protocol files were transcribed from
+SEEDS = SOURCES  # the project's seed documents, kept in the repository
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """The handbook built from a fixture library: the real protocols plus two more council files
 (tests/fixtures/valid/testshire.yaml, a protocol with a superseded version, and
 exampleshire.yaml, invented wording published as web pages: headed sections without numbers,
-Roman lists, a short title). Adding a council
+Roman lists, a short title; brynmor.yaml, invented wording whose names and labels hold
+apostrophes, ampersands and non-ASCII letters). Adding a council
 is adding a file: its pages, its redline and its comparison column appear with no code change."""
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import subprocess
 import sys
 
 import pytest
+from html.parser import HTMLParser
 
 from tests.conftest import FIXTURES, ROOT, axe_violations
 
@@ -21,6 +23,7 @@ def fixture_site(tmp_path_factory):
     shutil.copytree(ROOT / "protocols", root / "protocols")
     shutil.copy(FIXTURES / "valid" / "testshire.yaml", root / "protocols" / "testshire.yaml")
     shutil.copy(FIXTURES / "valid" / "exampleshire.yaml", root / "protocols" / "exampleshire.yaml")
+    shutil.copy(FIXTURES / "valid" / "brynmor.yaml", root / "protocols" / "brynmor.yaml")
     # A draft just written by `handbook import` (topics only suggested, answers not known) builds too.
     from handbook.cli import main as handbook
     assert handbook(["--root", str(root / "protocols"), "import", str(FIXTURES / "import" / "headed.txt"),
@@ -94,3 +97,57 @@ def test_fixture_site_has_no_broken_links(fixture_site):
     from tests.site.test_links import check_links
 
     check_links(fixture_site)
+
+
+class VisibleText(HTMLParser):
+    """The text a reader sees (script, style and hidden search metadata aside), entities decoded once."""
+
+    SKIP = {"script", "style"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self._skipping += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self._skipping:
+            self._skipping -= 1
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self.parts.append(data)
+
+    @classmethod
+    def of(cls, html: str) -> str:
+        parser = cls()
+        parser.feed(html)
+        return " ".join("".join(parser.parts).split())
+
+
+BRYNMOR = {"name": "Brynmôr & St Anne's Town Council (test fixture)", "short": "Brynmôr & St Anne's TC",
+           "label": "Spring '24 — Ymddygiad & Conduct", "section": "Councillors' & Officers' Rôles",
+           "clause": "Who's who & why", "owner": "Town Clerk & RFO (Siân O'Neill)",
+           "statement": "I've read the Brynmôr & St Anne's protocol and will follow it.",
+           "words": "the Clerk's & the RFO's advice is theirs to give < or > as they see fit."}
+
+
+@pytest.mark.parametrize("page, expected", [
+    ("councils/brynmor/index.html", ["name", "label", "section", "clause", "owner", "statement", "words"]),
+    ("councils/brynmor/v2024/index.html", ["name", "label", "section", "words"]),
+    ("councils/index.html", ["name", "label"]),
+    ("compare/index.html", ["short"]),
+    ("topics/purpose-and-status/index.html", ["short"]),
+])
+def test_apostrophes_ampersands_and_accents_print_as_written(fixture_site, page, expected):
+    """A council's names and labels with ', &, <, > and letters beyond ASCII reach every page as
+    written: escaped once in the HTML, so neither "&amp;amp;" nor "&#39;" ever shows."""
+    html = (fixture_site / page).read_text(encoding="utf-8")
+    text = VisibleText.of(html)
+    for key in expected:
+        assert BRYNMOR[key] in text, (page, key)
+    assert "&amp;" not in text and "&#39;" not in text and "&lt;" not in text
+    assert "Anne&amp;#39;s" not in html and "&amp;amp;" not in html
