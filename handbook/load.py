@@ -131,7 +131,8 @@ def build_version(v: dict) -> ProtocolVersion:
 
 def build_document_control(d: dict) -> DocumentControl:
     scalars = {k: d[k] for k in ("title", "version_label", "published", "adopted", "reviewed",
-                                 "next_review", "owner", "author", "applies_to", "status") if k in d}
+                                 "next_review", "review_every_months", "owner", "author", "applies_to", "status")
+               if k in d}
     return DocumentControl(
         **scalars,
         related_documents=tuple(d.get("related_documents", ())),

@@ -132,6 +132,7 @@ class DocumentControl:
     adopted: str | None = None
     reviewed: str | None = None
     next_review: str | None = None
+    review_every_months: int | None = None  # the review interval the source states, if any
     owner: str | None = None
     author: str | None = None
     applies_to: str | None = None

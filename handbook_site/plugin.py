@@ -18,7 +18,7 @@ from handbook import InvalidLibrary, default_root, load_library
 from handbook.model import Library
 
 from . import fragments, urls
-from .site_pages import generated_pages
+from .site_pages import generated_data, generated_pages
 
 log = get_plugin_logger(__name__)
 
@@ -26,6 +26,7 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_URL_DIR = "assets/handbook"
 STYLESHEETS = ("handbook.css",)
 SCRIPTS = ("handbook.js",)
+PAGE_SCRIPTS = ("side-by-side.js",)  # loaded only by the page that needs it
 SERVICE_WORKER = "sw.js"  # served from the site root, so its scope is the whole handbook
 
 
@@ -80,7 +81,9 @@ class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
             # not the nav; saying so keeps the build log free of an "omitted from nav" list.
             inclusion = InclusionLevel.UNDEFINED if path in in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, path, content=content, inclusion=inclusion))
-        for name in STYLESHEETS + SCRIPTS:
+        for path, content in generated_data(self.library):
+            files.append(File.generated(config, path, content=content))
+        for name in STYLESHEETS + SCRIPTS + PAGE_SCRIPTS:
             files.append(File.generated(config, f"{ASSET_URL_DIR}/{name}", abs_src_path=str(ASSETS / name)))
         files.append(File.generated(config, SERVICE_WORKER, abs_src_path=str(ASSETS / SERVICE_WORKER)))
         files.append(File.generated(config, "offline-pages.json",

@@ -39,6 +39,23 @@ def compare_path() -> str:
     return "compare/index.md"
 
 
+def question_table_path(topic_id: str) -> str:
+    return f"compare/{topic_id}/index.md"
+
+
+def side_by_side_path() -> str:
+    return "compare/side-by-side/index.md"
+
+
+def side_by_side_data_path(protocol: Protocol) -> str:
+    """One council's answers as JSON, fetched by the side-by-side page when a reader picks it."""
+    return f"compare/data/{protocol.id}.json"
+
+
+def review_path(protocol: Protocol) -> str:
+    return f"councils/{protocol.id}/review/index.md"
+
+
 def glossary_path() -> str:
     return "glossary/index.md"
 
