@@ -11,6 +11,7 @@ from handbook.citation import citation
 from handbook.model import DocumentControl, Library, Protocol, ProtocolVersion, Standing
 
 from . import urls
+from .version_answers import comparison_markdown
 from .render import ClauseContext, editorial_note, human_date, md_text, section_markdown
 
 DOCUMENT_STATUS = {"guidance": "Guidance", "binding": "Binding", "not-stated": "Not stated"}
@@ -225,6 +226,7 @@ def protocol_markdown(library: Library, protocol: Protocol, version: ProtocolVer
         out.append(section_markdown(section, ctx))
     if version.signature is not None:
         out.append(signature_markdown(protocol, version, signoff_url, link))
+    out += comparison_markdown(library, protocol, version, link)
     transcription = protocol.editorial_notes + version.editorial_notes
     if transcription:
         out += ["## Transcription notes {#transcription-notes}", "",

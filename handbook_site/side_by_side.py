@@ -40,7 +40,7 @@ def _options(library: Library, selected: str | None) -> str:
 def side_by_side_markdown(library: Library, page_path: str = urls.side_by_side_path()) -> str:
     link = urls.Linker(page_path)
     here = urls.url_of(page_path)
-    root = get_relative_url(".", here) or "."
+    root = (get_relative_url(".", here) or ".").rstrip("/")
     first = library.protocols[0].id if library.protocols else None
     second = library.protocols[1].id if len(library.protocols) > 1 else first
     form = ('<form class="hb-pair" id="hb-pair" method="get" action="./">'
@@ -48,7 +48,7 @@ def side_by_side_markdown(library: Library, page_path: str = urls.side_by_side_p
             f'<select id="hb-pair-a" name="a">{_options(library, first)}</select></div>'
             '<div class="hb-pair__field"><label for="hb-pair-b">Compare with</label>'
             f'<select id="hb-pair-b" name="b">{_options(library, second)}</select></div>'
-            '<button type="submit" class="md-button md-button--primary">Show side by side</button></form>')
+            '<button type="submit" class="hb-pair__show">Show side by side</button></form>')
     tables = "".join(f'<li><a href="{link.to(urls.question_table_path(t.id))}">{escape(t.title)}</a></li>'
                      for t in library.topics if t.questions)
     fallback = ('<noscript><div class="hb-pair__fallback"><p>Picking two councils needs JavaScript, which is '
@@ -65,7 +65,7 @@ def side_by_side_markdown(library: Library, page_path: str = urls.side_by_side_p
             for q in topic.questions)
         sections.append(f'<section class="hb-pair__topic" aria-labelledby="pair-{topic.id}">'
                         f'<h2 id="pair-{topic.id}">{escape(topic.title)}</h2>{questions}</section>')
-    data_dir = get_relative_url("compare/data/", here)
+    data_dir = get_relative_url("compare/data/", here).rstrip("/")
     result = (f'<div class="hb-pair__result" id="hb-pair-result" hidden data-data="{escape(data_dir)}/" '
               f'data-root="{escape(root)}/">'
               '<h2 class="hb-pair__title" id="hb-pair-title" tabindex="-1"></h2>'

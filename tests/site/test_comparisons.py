@@ -2,18 +2,23 @@
 real library and a fixture library (real topics plus the two-version test protocol)."""
 from __future__ import annotations
 
+import json
 import shutil
+from datetime import date
 from html import escape
 
 import pytest
 
 from handbook import load_library
 from handbook.citation import citation
-from handbook.compare import compared_version
+from handbook.compare import ReviewIndex, compared_version
 from handbook_site import urls
 from handbook_site.changes import changes_markdown
 from handbook_site.glossary_page import glossary_markdown
-from handbook_site.topics import compare_markdown, topic_markdown
+from handbook_site.pages import protocol_markdown
+from handbook_site.review_page import review_markdown
+from handbook_site.side_by_side import council_data, side_by_side_markdown
+from handbook_site.topics import compare_markdown, question_table_markdown, topic_markdown
 from tests.conftest import FIXTURES, ROOT
 from tests.site.test_pages import meta
 
@@ -93,19 +98,42 @@ def test_coverage_matrix_links_clauses_and_marks_silence(library):
     assert '<span class="hb-silent">Not addressed</span>' in matrix
 
 
-def test_question_tables_cite_each_answer_and_never_guess(library):
+def question_table(library, topic_id):
+    return question_table_markdown(library, library.topic(topic_id), urls.question_table_path(topic_id))
+
+
+def test_compare_page_leads_to_every_question_table_the_side_by_side_page_and_each_review(library):
     markdown = compare_markdown(library)
     for topic in library.topics:
-        for question in topic.questions:
-            assert escape(question.text) in markdown
-    sedgemoor = library.protocol("sedgemoor")
-    answered = next(a for a in compared_version(sedgemoor).answers if a.addressed and a.clause_ids)
-    assert escape(answered.text) in markdown
-    assert f'href="../councils/sedgemoor/#{answered.clause_ids[0]}"' in markdown
-    questions = markdown[markdown.index("## Purpose and status"):]
-    for value, label in (("not-addressed", "Not addressed"), ("not-known", "Not known")):
-        silent = sum(1 for p in library.protocols for a in compared_version(p).answers if a.value == value)
-        assert questions.count(f">{label}</span>") == silent
+        assert f'href="{topic.id}/"' in markdown  # its question table
+    assert 'href="side-by-side/"' in markdown
+    for protocol in library.protocols:
+        assert f'href="../councils/{protocol.id}/review/"' in markdown
+    assert "version in force" in markdown
+
+
+def test_question_table_shows_value_sentence_and_the_quoted_clauses(library):
+    markdown = question_table(library, "political-groups")
+    assert meta(markdown)["handbook_kind"] == "questions"
+    table = between(markdown, '<table class="hb-questions">', "</table>")
+    assert table.count('<th scope="row">') == len(library.topic("political-groups").questions)
+    south_ribble = library.protocol("south-ribble")
+    answer = compared_version(south_ribble).answer("political-groups.who-decides")
+    assert '<span class="hb-value hb-value--yes">Yes</span>' in table
+    assert escape(answer.text) in table
+    # The cited clause is quoted word for word beside the answer, and linked.
+    quoted = compared_version(south_ribble).clause("c8-4").content[0].text
+    assert escape(quoted) in table
+    assert 'href="../../councils/south-ribble/#c8-4"' in table
+    # Each cell names its council, so a phone's card (no column header) still says whose answer it is.
+    assert table.count('<p class="hb-answer__council">South Ribble BC</p>') == len(library.topic("political-groups").questions)
+
+
+def test_question_tables_never_guess_where_a_protocol_is_silent(library):
+    markdown = question_table(library, "budget-advice")
+    hailsham = '<p class="hb-answer__council">Hailsham TC</p><p class="hb-answer__value"><span class="hb-value hb-value--not-addressed"><span class="hb-silent">Not addressed</span>'
+    borough = '<p class="hb-answer__council">Member / Officer Protocol</p><p class="hb-answer__value"><span class="hb-value hb-value--not-known"><span class="hb-silent">Not known</span>'
+    assert markdown.count(hailsham) == 2 and markdown.count(borough) == 2
 
 
 def test_a_new_council_file_adds_a_column_with_no_code_change(library, fixture_library):
@@ -114,8 +142,74 @@ def test_a_new_council_file_adds_a_column_with_no_code_change(library, fixture_l
     heads = between(after, '<table class="hb-matrix">', "</thead>")
     assert heads.count('<th scope="col">') == len(fixture_library.protocols) + 1
     assert 'href="../councils/testshire/">Testshire DC</a>' in heads
-    # Its answer to the binding question cites its clause in the version in force.
-    assert 'Binding.<span class="hb-answer__cites"> (<a href="../councils/testshire/#c-purpose"' in after
+    # Its answer to the binding question, from its version in force, cites that version's clause.
+    table = question_table(fixture_library, "purpose-and-status")
+    assert '<p class="hb-answer__text">Binding.</p>' in table
+    assert 'href="../../councils/testshire/#c-purpose"' in table
+
+
+def test_side_by_side_page_offers_every_council_and_falls_back_to_the_tables(library):
+    markdown = side_by_side_markdown(library)
+    assert meta(markdown)["handbook_kind"] == "side-by-side"
+    for protocol in library.protocols:
+        assert markdown.count(f'<option value="{protocol.id}"') == 2  # in both pickers
+    for question in library.questions:
+        assert f'data-question="{question.id}"' in markdown
+    noscript = between(markdown, "<noscript>", "</noscript>")
+    assert noscript.count("<li>") == sum(1 for t in library.topics if t.questions)
+    assert 'data-data="../data/"' in markdown and 'src="../../assets/handbook/side-by-side.js"' in markdown
+
+
+def test_side_by_side_data_has_every_answer_with_its_quoted_clauses(library):
+    data = json.loads(council_data(library, library.protocol("sedgemoor")))
+    assert data["council"] == "Sedgemoor DC" and data["version"] == "Version 2"
+    assert set(data["answers"]) == {q.id for q in library.questions}
+    answer = data["answers"]["access-to-information.who-decides-disputes"]
+    assert answer["value"] == "yes" and answer["label"] == "Yes"
+    cite = answer["cites"][0]
+    assert cite["href"] == "councils/sedgemoor/#c8-4" and cite["ref"] == "para 8.4"
+    assert "whose decision will be final" in " ".join(cite["quote"])
+    silent = data["answers"]["budget-advice.opposition-budget-support"]
+    assert silent == {"value": "not-addressed", "label": "Not addressed",
+                      "text": "The protocol says nothing on this.", "cites": []}
+
+
+def review_page(library, council_id, today=date(2026, 12, 1)):
+    protocol = library.protocol(council_id)
+    path = urls.review_path(protocol)
+    return review_markdown(library, ReviewIndex(library).review(protocol, today), path, today)
+
+
+def test_review_page_reports_gaps_differences_and_an_overdue_review(library):
+    markdown = review_page(library, "sedgemoor")
+    assert meta(markdown)["handbook_kind"] == "review"
+    assert "<strong>A review is overdue</strong>: it fell due in May 2019 (as of 1 December 2026)" in markdown
+    assert "Its own rule: a review every year." in markdown
+    gaps = between(markdown, '<ul class="hb-review-gaps">', "</ul>")
+    assert 'href="../../../topics/support-services/">Support services and council resources</a>: not addressed' in gaps
+    wbc = review_page(library, "wbc")
+    difference = between(wbc, "<h3>Does it keep councillors out of the day-to-day management of services?</h3>", "</section>")
+    assert "Most others: " in difference and "(3 of 3)" in difference
+    assert escape(compared_version(library.protocol("hailsham")).answer("roles-of-members.day-to-day-management").text) in difference
+    assert "None: each of its" in wbc  # every clause in force is filed under a topic
+
+
+def test_review_page_says_when_nothing_can_be_said_about_the_review_date(library):
+    markdown = review_page(library, "south-ribble")
+    assert "No review is recorded. It has been in force since January 2018." in markdown
+    assert "sets no review date or interval" in markdown
+
+
+def test_a_proposed_versions_page_shows_what_its_answers_would_become(library):
+    borough = library.protocol("borough-mo-review-2017")
+    proposed = borough.versions[1]
+    markdown = protocol_markdown(library, borough, proposed, urls.version_path(borough, proposed), "http://s", date.today())
+    part = markdown[markdown.index("{#answers-if-adopted}"):]
+    assert "answers to 3 of the" in part
+    assert "<h4>In force now (Before the October 2017 review)</h4>" in part
+    assert escape(proposed.answer("breaches-and-sanctions.councillor-breach").text) in part
+    in_force = protocol_markdown(library, borough, borough.versions[0], urls.council_path(borough), "http://s", date.today())
+    assert "{#answers-if-adopted}" not in in_force and 'href="review/"' in in_force
 
 
 def test_glossary_defines_each_role_and_lists_the_clauses_using_it(library):
