@@ -32,7 +32,9 @@ def glossary_markdown(library: Library, page_path: str = urls.glossary_path()) -
     all_uses = uses_by_term(library)
     out = [front_matter("glossary"), "# Glossary of roles", "",
            "The roles and bodies the protocols refer to, explained in plain English. These explanations "
-           "are the handbook's, not any council's; a clause's first mention of a role links here.", ""]
+           "are the handbook's, not any council's; a clause's first mention of a role links here. The clauses "
+           "listed under each role are those of each council's version in force (its latest version where none "
+           "is in force).", ""]
     for term in library.glossary:
         out += [f"## {md_text(term.term)} {{#{term.id}}}", "", f"<p>{escape(term.definition)}</p>", ""]
         if term.aliases:

@@ -9,7 +9,7 @@ from html import escape
 from handbook import coverage, question_table
 from handbook.citation import citation
 from handbook.compare import CoverageRow, coverage_cell
-from handbook.model import Library, Protocol, ProtocolVersion, Topic
+from handbook.model import Library, Protocol, ProtocolVersion, Standing, Topic
 
 from . import urls
 from .answers import answer_html, clause_href, council_name
@@ -142,7 +142,7 @@ def question_table_markdown(library: Library, topic: Topic, page_path: str) -> s
         body.append(f'<tr><th scope="row">{escape(qrow.question.text)}</th>{cells}</tr>')
     table = (f'<table class="hb-questions"><caption>{escape(topic.title)}: question by question</caption>'
              f'<thead><tr><th scope="col">Question</th>{heads}</tr></thead><tbody>{"".join(body)}</tbody></table>')
-    proposed = [p for p in library.protocols if any(v.stage == "proposed" for v in p.versions)]
+    proposed = [p for p in library.protocols if any(p.standing(v) is Standing.PROPOSED for v in p.versions)]
     out = [front_matter("questions", handbook_topic=topic.id, hide=["toc"]),
            f"# {md_text(topic.title)}: question by question", "",
            f'<p class="hb-definition">{escape(topic.definition)}</p>', "",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from handbook.compare import AnswerCell, compared_version
-from handbook.model import Library, Protocol, ProtocolVersion
+from handbook.model import Library, Protocol, ProtocolVersion, Standing
 
 from . import urls
 from .answers import answer_html
@@ -20,7 +20,7 @@ def comparison_markdown(library: Library, protocol: Protocol, version: ProtocolV
                 f'differs, and whether its review is overdue.</li><li><a href="{link.to(urls.side_by_side_path())}'
                 f'?a={escape(protocol.id)}">Put it side by side with another council</a>, question by question.'
                 "</li></ul>", ""]
-    if version.stage != "proposed" or not version.answers:
+    if protocol.standing(version) is not Standing.PROPOSED or not version.answers:
         return []
     changed = []
     for question in library.questions:
