@@ -10,7 +10,9 @@ it with HANDBOOK_PROTOCOLS, and builds:
               mkdocs-material with its built-in search.
 It prints build time, peak memory (largest process of the build), total site size, and, in
 headless Chromium, the bytes a reader downloads from opening the home page until the first search
-result shows, and the time from typing the query to that first result.
+result shows, and the time from typing the query to that first result. For the comparison pages it
+prints the size of the question tables, the side-by-side page and data and the review pages, and the
+time (and bytes) to show two councils side by side, against opening the largest question table.
 
     .venv/bin/python bench/build_scale.py                      # N = 4, 40, 400 (about 10 minutes)
     .venv/bin/python bench/build_scale.py --sizes 4,40         # a quick run
@@ -219,6 +221,71 @@ def offline_bytes(site: Path) -> int:
     return sum((site / url / "index.html").stat().st_size for url in pages if (site / url / "index.html").exists())
 
 
+# --- The comparison pages: their size, and the time to show two councils side by side -----------------
+
+
+def comparison_sizes(site: Path) -> dict[str, tuple[int, int, int]]:
+    """(files, total bytes, largest) of each kind of comparison output in a built handbook."""
+    kinds = {
+        "question tables (a page per topic)": [p for p in (site / "compare").glob("*/index.html")
+                                                if p.parent.name != "side-by-side"],
+        "side-by-side page": [site / "compare" / "side-by-side" / "index.html"],
+        "side-by-side data (a JSON file per council)": list((site / "compare" / "data").glob("*.json")),
+        "review pages (one per council)": list((site / "councils").glob("*/review/index.html")),
+    }
+    return {kind: (len(files), sum(f.stat().st_size for f in files), max((f.stat().st_size for f in files), default=0))
+            for kind, files in kinds.items()}
+
+
+@dataclass
+class Shown:
+    seconds: float  # from the action to the answers being on screen
+    bytes: int      # served from opening the page to the answers being on screen
+
+
+def show_pair(browser, site: Path, a: str, b: str) -> Shown:
+    """A reader opens the side-by-side page, picks two councils and asks to see them."""
+    server = serve(site)
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    try:
+        opened = time.perf_counter()
+        page.goto(f"http://127.0.0.1:{server.server_port}/compare/side-by-side/", wait_until="load")
+        page.select_option("#hb-pair-a", a)
+        page.select_option("#hb-pair-b", b)
+        asked = time.perf_counter()
+        page.click("form.hb-pair button[type=submit]")
+        page.wait_for_selector("#hb-pair-result:not([hidden]) .hb-answer__council")
+        shown = time.perf_counter()
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+    return Shown(shown - asked, sum(n for t, n in server.served if opened <= t <= shown))
+
+
+def open_largest_table(browser, site: Path) -> Shown:
+    """The baseline: the same reader opening the largest question table, every council's answers."""
+    largest = max((p for p in (site / "compare").glob("*/index.html") if p.parent.name != "side-by-side"),
+                  key=lambda p: p.stat().st_size)
+    server = serve(site)
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    try:
+        opened = time.perf_counter()
+        page.goto(f"http://127.0.0.1:{server.server_port}/compare/{largest.parent.name}/", wait_until="load")
+        shown = time.perf_counter()
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+    return Shown(shown - opened, sum(n for t, n in server.served if opened <= t <= shown))
+
+
+def median_of(runs: list[Shown]) -> Shown:
+    return sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
+
+
 # --- Report ------------------------------------------------------------------------------------------
 
 
@@ -245,7 +312,11 @@ def run_size(n: int, work: Path, config: Path, browser, repeat: int) -> dict:
     words = sum(len(" ".join(block_lines(b)).split()) for p in load_library(protocols).protocols
                 for v in p.versions for c in v.clauses() for b in c.content)
     result = {"n": n, "real": len(protocol_paths(default_root())), "plain_pages": pages, "words": words, "handbook": handbook, "plain": plain}
+    result["comparisons"] = comparison_sizes(handbook.site)
     if browser is not None:
+        councils = [p.id for p in load_library(protocols).protocols]
+        result["pair"] = (median_of([show_pair(browser, handbook.site, councils[0], councils[-1]) for _ in range(repeat)]),
+                          median_of([open_largest_table(browser, handbook.site) for _ in range(repeat)]))
         result["search"] = {warm: (measure_search(browser, handbook.site, "pagefind", repeat, warm),
                                    measure_search(browser, plain.site, "material", repeat, warm))
                             for warm in (False, True)}
@@ -262,6 +333,14 @@ def report(r: dict) -> None:
     print(row("peak memory (largest build process)", h.peak_kib * 1024, p.peak_kib * 1024, human_bytes))
     print(row("site size", h.site_bytes, p.site_bytes, human_bytes))
     print(row("offline cache filled on first visit", offline_bytes(h.site), offline_bytes(p.site), human_bytes))
+    print("  comparison pages (files, total, largest):")
+    for kind, (files, total, largest) in r["comparisons"].items():
+        print(f"    {kind:<46} {files:>5} {human_bytes(total):>10} {human_bytes(largest):>10}")
+    if "pair" in r:
+        pair, table = r["pair"]
+        print(f"  {'':<44} {'pair':>12} {'table':>12}   ratio")
+        print(row("show two councils side by side: time", pair.seconds, table.seconds, lambda s: f"{s:.2f} s"))
+        print(row("  bytes fetched (page + two councils' data)", pair.bytes, table.bytes, human_bytes))
     if "search" in r:
         (pf, mat), (pf_warm, mat_warm) = r["search"][False], r["search"][True]
         print(row("bytes from opening to first result", pf.total_bytes, mat.total_bytes, human_bytes))

@@ -87,6 +87,20 @@ def cmd_show(args) -> int:
     return 0
 
 
+def cmd_answers(args) -> int:
+    """Each answer beside the full text of the clauses it cites: how an answer is checked."""
+    library = load_library(args.root)
+    protocol = library.protocol(args.council)
+    version = protocol.version(args.version)
+    print(f"{protocol.id} {version.id} ({version.label}): {len(library.questions)} questions")
+    for question in library.questions:
+        answer = version.answer(question.id)
+        print(f"\n{question.id}: {question.text}\n  [{answer.value}] {answer.text or ''}".rstrip())
+        for clause_id in answer.clause_ids:
+            print("\n".join("  > " + line for line in render_clause(version.cited(clause_id)).splitlines()))
+    return 0
+
+
 def cmd_hash(args) -> int:
     protocol = load_library(args.root).protocol(args.council)
     print(content_hash(protocol, protocol.version(args.version)))
@@ -200,6 +214,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("clause", nargs="?")
     s.add_argument("--version", default=None, help="version id (default: the version in force, else the latest)")
     s.set_defaults(func=cmd_show)
+    a = sub.add_parser("answers", help="print a version's answers to the comparison questions, each beside "
+                       "the text of the clauses it cites")
+    a.add_argument("council")
+    a.add_argument("--version", default=None, help="version id (default: the version in force, else the latest)")
+    a.set_defaults(func=cmd_answers)
     h = sub.add_parser("hash", help="print the content hash of a protocol version")
     h.add_argument("council")
     h.add_argument("version", nargs="?")

@@ -25,3 +25,13 @@ def test_unknown_council_or_clause_is_a_clear_error(capsys):
     assert "no protocol for council 'atlantis'" in capsys.readouterr().err
     assert main(["show", "sedgemoor", "99.9"]) == 1
     assert "has no clause with id or number '99.9'" in capsys.readouterr().err
+
+
+def test_answers_prints_each_answer_beside_the_text_it_cites(capsys):
+    assert main(["answers", "sedgemoor"]) == 0
+    out = capsys.readouterr().out
+    part = out[out.index("access-to-information.who-decides-disputes"):]
+    part = part[: part.index("\n\n")]
+    assert "[yes] The Monitoring Officer" in part
+    assert "> 8.4" in part and "whose decision will be final" in part
+    assert "[not-addressed]" in out
