@@ -72,8 +72,11 @@ class PagefindSearchConfig(Config):
     # page kinds whose headings are clauses (search.js ranks them above other pages' sections)
     clause_kinds = c.ListOfItems(c.Type(str), default=["protocol", "version", "redline"])
     # page kinds not indexed: search.js offers them from search-data.json (topic pages when a
-    # query matches a topic's words, comparison questions, a role's glossary entry)
-    offered_kinds = c.ListOfItems(c.Type(str), default=["topic", "topic-list", "comparison", "glossary"])
+    # query matches a topic's words, comparison questions, a role's glossary entry); a topic's
+    # question table ("questions") is offered as its questions; the side-by-side page and the
+    # reviews quote clauses search lists on their own pages
+    offered_kinds = c.ListOfItems(c.Type(str), default=["topic", "topic-list", "comparison", "questions",
+                                                        "side-by-side", "review", "glossary"])
     timeout = c.Type(int, default=600)  # seconds the indexer may take before the build fails
 
 
@@ -165,7 +168,7 @@ def search_data(library: Library) -> dict:
                        "words": words_of(topic.definition, *(w for e in entries for w in e.protocol_words)),
                        "reader": words_of(*(w for e in entries for w in e.reader_words))})
         questions += [{"text": q.text, "topic": index, "words": words_of(q.text),
-                       "url": urls.url_of(urls.compare_path()) + f"#{topic.id}"} for q in topic.questions]
+                       "url": urls.url_of(urls.question_table_path(topic.id))} for q in topic.questions]
     roles = [{"name": t.term, "names": list(t.names), "definition": t.definition,
               "url": urls.url_of(urls.glossary_path()) + f"#{t.id}"} for t in library.glossary]
     spelling = words_of(*(w for e in library.vocabulary for w in e.protocol_words + e.reader_words),
