@@ -11,10 +11,10 @@ from html import escape
 from handbook.citation import citation, clause_reference
 from handbook.compare import AnswerCell
 from handbook.model import Clause, Protocol, ProtocolVersion
+from handbook.render import block_html
 from handbook.text import block_lines
 
 from . import urls
-from .render import block_html
 
 VALUE_LABELS = {"yes": "Yes", "no": "No", "conditional": "Conditional", "not-addressed": "Not addressed",
                 "not-known": "Not known"}

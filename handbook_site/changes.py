@@ -11,10 +11,11 @@ from itertools import groupby
 from handbook import diff_versions
 from handbook.diff import ClauseChange, WordRun
 from handbook.model import Protocol, ProtocolVersion, Revision
+from handbook.render import clause_label
 
 from . import urls
 from .pages import front_matter, protocol_heading
-from .render import clause_label, editorial_note, human_date, md_text, section_markdown, ClauseContext
+from .render import ClauseContext, editorial_note, human_date, md_text, section_markdown
 
 def run_html(run: WordRun) -> str:
     text = escape(run.text)

@@ -8,10 +8,11 @@ from itertools import groupby
 from handbook import terms_in_clause
 from handbook.citation import citation
 from handbook.model import Library
+from handbook.render import clause_label
 
 from . import urls
 from .pages import front_matter
-from .render import clause_label, md_text
+from .render import md_text
 from .topics import council_name
 
 

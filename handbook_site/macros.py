@@ -9,9 +9,10 @@ from html import escape
 
 from handbook.citation import citation
 from handbook.model import Library
+from handbook.render import block_html
 
 from . import urls
-from .render import Inline, block_html
+from .render import Inline
 
 
 def _library(env) -> Library:

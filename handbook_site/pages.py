@@ -9,6 +9,7 @@ from html import escape
 from handbook import content_hash, signable
 from handbook.citation import citation
 from handbook.model import DocumentControl, Library, Protocol, ProtocolVersion, Standing
+from handbook.render import signature_html
 
 from . import urls
 from .version_answers import comparison_markdown
@@ -174,17 +175,11 @@ def signature_markdown(protocol: Protocol, version: ProtocolVersion, signoff_url
     in_section = signature_in_last_section(version)
     parts = [] if in_section else ["## Signature block {#signature}", ""]
     anchor = ' id="signature"' if in_section else ""
-    html = [f'<div class="hb-signature"{anchor}>']
     if signature is not None:
-        if signature.title:
-            html.append(f'<p class="hb-signature__title">{escape(signature.title)}</p>')
-        html += [f"<p>{escape(s)}</p>" for s in signature.statements]
-        html.append('<dl class="hb-signature__fields">' + "".join(
-            f'<dt>{escape(f)}</dt><dd class="hb-signature__blank">&nbsp;</dd>' for f in signature.fields) + "</dl>")
+        html = [signature_html(signature, "signature" if in_section else None)]
     else:
-        html.append("<p>This protocol prints no signature block; the sign-off service records an "
-                    "acknowledgement that you have read this version.</p>")
-    html.append("</div>")
+        html = [f'<div class="hb-signature"{anchor}><p>This protocol prints no signature block; the sign-off '
+                "service records an acknowledgement that you have read this version.</p></div>"]
     html.append(sign_action_html(protocol, version, signoff_url, link))
     parts += ["".join(html), ""]
     return "\n".join(parts)

@@ -1,7 +1,9 @@
-"""Library objects -> HTML fragments: clause text, lists, tables, notes, clause blocks.
+"""The site's additions around the library's renderer (handbook/render.py): glossary links in
+clause text, clause tools and topic chips, editorial notes, and sections as Markdown headings.
 
-Protocol wording is data: every string is escaped and printed as transcribed, never tidied.
-The first use of a glossary role in each clause links to its glossary entry.
+Protocol text itself (blocks, clause headings, sub-headings) is rendered by the library, the same
+code the sign-off service uses for the pages people sign. The first use of a glossary role in
+each clause links to its glossary entry.
 """
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ from html import escape
 from handbook.citation import citation
 from handbook.dates import human_date  # noqa: F401 (the site's pages import it from here)
 from handbook.glossary import find_terms
-from handbook.model import (Block, Clause, GlossaryTerm, ListBlock, Note, Paragraph, Protocol,
-                            ProtocolVersion, Quote, Section, Subheading, Table, Topic)
+from handbook.model import Clause, GlossaryTerm, Protocol, ProtocolVersion, Section, Topic
+from handbook.render import clause_html as lib_clause_html
+from handbook.render import clause_label, section_items_html, section_title
 
 from . import urls
 
@@ -49,64 +52,10 @@ class Inline:
         return "".join(out)
 
 
-def plain(text: str) -> str:
-    return escape(text)
-
-
-def block_html(block: Block, inline=plain) -> str:
-    if isinstance(block, Paragraph):
-        return f"<p>{inline(block.text)}</p>"
-    if isinstance(block, Quote):
-        return f'<blockquote class="hb-quote"><p>{inline(block.text)}</p></blockquote>'
-    if isinstance(block, Note):
-        return f'<div class="hb-printed-note" role="note"><p>{inline(block.text)}</p></div>'
-    if isinstance(block, ListBlock):
-        return list_html(block, inline)
-    if isinstance(block, Table):
-        return table_html(block, inline)
-    raise TypeError(f"unknown block {block!r}")
-
-
-def list_html(block: ListBlock, inline=plain) -> str:
-    labelled = any(item.label for item in block.items)
-    tag = "ol" if block.style in ("lettered", "numbered", "roman") else "ul"
-    classes = f"hb-list hb-list--{block.style}" + (" hb-list--labelled" if labelled else "")
-    items = []
-    for item in block.items:
-        label = f'<span class="hb-list__label">{escape(item.label)}</span> ' if item.label else ""
-        inner = "".join(block_html(b, inline) for b in item.content)
-        items.append(f"<li>{label}{inline(item.text)}{inner}</li>")
-    return f'<{tag} class="{classes}">{"".join(items)}</{tag}>'
-
-
-def table_html(table: Table, inline=plain) -> str:
-    def cell(lines: tuple[str, ...]) -> str:
-        if len(lines) == 1:
-            return inline(lines[0])
-        return '<ul class="hb-cell-lines">' + "".join(f"<li>{inline(line)}</li>" for line in lines) + "</ul>"
-
-    caption = f"<caption>{inline(table.caption)}</caption>" if table.caption else ""
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in table.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{cell(c)}</td>" for c in row) + "</tr>" for row in table.rows)
-    return (f'<div class="hb-table-wrap"><table class="hb-table">{caption}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{rows}</tbody></table></div>")
-
-
 def editorial_note(text: str, title: str = "Editorial note") -> str:
     """A note by the handbook's transcribers (not protocol text), shown as an admonition."""
     return (f'<div class="admonition note hb-editorial"><p class="admonition-title">{escape(title)}</p>'
             f"<p>{escape(text)}</p></div>")
-
-
-def clause_label(clause: Clause) -> str:
-    """What a reader calls the clause: '8.3', '[1.1]', or 'Unnumbered paragraph'."""
-    return clause.display_number or "Unnumbered paragraph"
-
-
-def clause_heading_html(clause: Clause, level: int = 3, id_prefix: str = "") -> str:
-    number = f'<span class="hb-clause__number">{escape(clause_label(clause))}</span>'
-    title = f' <span class="hb-clause__title">{escape(clause.title)}</span>' if clause.title else ""
-    return f'<h{level} class="hb-clause__heading" id="{id_prefix}{clause.id}">{number}{title}</h{level}>'
 
 
 @dataclass
@@ -143,25 +92,17 @@ def clause_tools(clause: Clause, ctx: ClauseContext) -> str:
 
 def clause_html(clause: Clause, ctx: ClauseContext, id_prefix: str = "") -> str:
     inline = Inline(ctx.glossary, ctx.link.to(urls.glossary_path()) if ctx.glossary else None)
-    title = clause_heading_html(clause, id_prefix=id_prefix)
-    body = "".join(block_html(b, inline) for b in clause.content)
     notes = "".join(editorial_note(n) for n in clause.editorial_notes)
     tools = clause_tools(clause, ctx) if ctx.tools else ""
-    return (f'<div class="hb-clause" data-clause="{id_prefix}{clause.id}">{title}{tools}'
-            f'<div class="hb-clause__body">{body}</div>{topic_chips(clause, ctx)}{notes}</div>')
+    return lib_clause_html(clause, 3, id_prefix, inline, tools, topic_chips(clause, ctx) + notes)
 
 
 def section_markdown(section: Section, ctx: ClauseContext, id_prefix: str = "") -> str:
     """A section: its heading as Markdown (so it enters the page's table of contents, which stops
     at sections), then its clauses and sub-headings as HTML."""
-    heading = " ".join(x for x in (section.number, section.title) if x)
-    parts = [f"## {md_text(heading)} {{#{id_prefix}{section.id}}}", ""]
-    html = [editorial_note(n) for n in section.editorial_notes]
-    for item in section.items:
-        if isinstance(item, Subheading):
-            html.append(f'<h3 class="hb-subheading">{escape(item.heading)}</h3>')
-        else:
-            html.append(clause_html(item, ctx, id_prefix))
+    parts = [f"## {md_text(section_title(section))} {{#{id_prefix}{section.id}}}", ""]
+    html = "".join(editorial_note(n) for n in section.editorial_notes)
+    html += section_items_html(section, 3, id_prefix, lambda clause: clause_html(clause, ctx, id_prefix))
     if html:
-        parts += ['<div class="hb-section">' + "".join(html) + "</div>", ""]
+        parts += ['<div class="hb-section">' + html + "</div>", ""]
     return "\n".join(parts)

@@ -8,11 +8,12 @@ from html import escape
 
 from handbook.compare import Difference, Review, ReviewDue
 from handbook.model import Library
+from handbook.render import clause_label
 
 from . import urls
 from .answers import VALUE_LABELS, answer_html, council_name, value_html
 from .pages import front_matter
-from .render import clause_label, human_date, md_text
+from .render import human_date, md_text
 
 
 def due_html(due: ReviewDue, today: date) -> str:

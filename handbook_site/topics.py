@@ -10,11 +10,12 @@ from handbook import coverage, question_table
 from handbook.citation import citation
 from handbook.compare import CoverageRow, coverage_cell
 from handbook.model import Library, Protocol, ProtocolVersion, Standing, Topic
+from handbook.render import block_html, clause_label
 
 from . import urls
 from .answers import answer_html, clause_href, council_name
 from .pages import front_matter
-from .render import block_html, clause_label, editorial_note, md_text
+from .render import editorial_note, md_text
 
 NOT_ADDRESSED = '<span class="hb-silent">Not addressed</span>'
 NOT_KNOWN = '<span class="hb-silent hb-silent--unknown">Not known</span>'

@@ -1,10 +1,11 @@
 """The protocol library as the service sees it: loaded once per app through `handbook`."""
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import current_app
 from markupsafe import Markup
 
 from handbook import Library, Protocol, ProtocolVersion, VersionDiff, content_hash, diff_versions, load_library
+from handbook.render import version_html as render_version
 
 
 class UnknownProtocol(LookupError):
@@ -47,11 +48,12 @@ def current_hash(council_id: str, version_id: str) -> str | None:
 
 
 def version_html(protocol: Protocol, version: ProtocolVersion) -> Markup:
-    """The version's full text as HTML, rendered once from the library's model."""
+    """The version's full text as HTML, by the library's renderer (the handbook's own), its sections
+    collapsible; rendered once per text (its content hash), as the text cannot change under a hash."""
     cache = _per_app_cache("signoff.version_html")
-    key = (protocol.id, version.id)
+    key = current_hash(protocol.id, version.id)
     if key not in cache:
-        cache[key] = Markup(render_template("_protocol_text.html", protocol=protocol, version=version))
+        cache[key] = render_version(protocol, version, level=3, collapsible=True)
     return cache[key]
 
 
