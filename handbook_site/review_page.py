@@ -60,7 +60,7 @@ def difference_html(difference: Difference, link: urls.Linker) -> str:
                        for example in difference.examples)
     return (f'<section class="hb-review-difference"><h3>{escape(difference.question.text)}</h3>'
             f'<div class="hb-review-difference__pair"><div class="hb-review-difference__mine">'
-            f"<h4>This protocol</h4>{answer_html(link, difference.mine, quotes='open')}</div>"
+            f"<h4>This protocol</h4>{answer_html(link, difference.mine, quotes='folded')}</div>"
             f'<div class="hb-review-difference__usual"><h4>Most others: {value_html(difference.usual_value)} '
             f"({difference.usual_count} of {difference.others})</h4>"
             f'<p class="hb-review-difference__examples">For example:</p><ul class="hb-review-examples">{examples}</ul>'

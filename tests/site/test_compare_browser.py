@@ -170,4 +170,4 @@ def test_review_page_prints_as_a_short_report(page, site_url):
     assert page.locator("h1").is_visible() and page.locator(".hb-review-difference").first.is_visible()
     pdf = page.pdf(format="A4")
     pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
-    assert 1 <= pages <= 15
+    assert 1 <= pages <= 12  # Sedgemoor: 19 differing answers and 5 topics on about ten A4 pages
