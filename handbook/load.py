@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .model import (Answer, Block, Clause, Council, DocumentControl, GlossaryTerm, Library, ListBlock, ListItem,
                     Note, Paragraph, Protocol, ProtocolVersion, Question, Quote, ReviewEntry,
@@ -36,8 +36,13 @@ def protocol_paths(root: Path) -> list[Path]:
 
 
 def check_files(paths: Iterable[Path], topics_path: Path, glossary_path: Path | None = None,
-                vocabulary_path: Path | None = None) -> tuple[list[Problem], list[SourceDocument], SourceDocument]:
-    """Validate topic, glossary, vocabulary and protocol files; every problem in every file, nothing raised."""
+                vocabulary_path: Path | None = None, on_valid: Callable[[SourceDocument], None] | None = None,
+                ) -> tuple[list[Problem], list[SourceDocument], SourceDocument]:
+    """Validate topic, glossary, vocabulary and protocol files; every problem in every file, nothing raised.
+
+    With `on_valid`, each valid protocol document is handed to it as soon as it is checked and only
+    its council id is kept (in the returned documents): a library of thousands of councils is then
+    never held as parsed YAML with every node's position all at once."""
     topics_doc = read_yaml(topics_path)
     problems = check_topics(topics_doc)
     topics = topic_index(topics_doc) if not problems else None
@@ -51,22 +56,48 @@ def check_files(paths: Iterable[Path], topics_path: Path, glossary_path: Path | 
         file_problems = check_protocol(doc, topics)
         problems += file_problems
         if not file_problems:
+            if on_valid is not None:
+                on_valid(doc)
+                doc = _council_id_only(doc)
             docs.append(doc)
     problems += check_council_ids(docs)
     return problems, docs, topics_doc
 
 
+def _council_id_only(doc: SourceDocument) -> SourceDocument:
+    """What check_council_ids needs of a document: its path, its council id and where that is."""
+    where = ("council", "id")
+    return SourceDocument(doc.path, {"council": {"id": doc.data["council"]["id"]}},
+                          {where: doc.position(where)})
+
+
 def load_library(root: str | Path | None = None) -> Library:
     root = Path(root) if root else default_root()
     glossary_path, vocabulary_path = root / GLOSSARY_FILE, root / VOCABULARY_FILE
-    problems, docs, topics_doc = check_files(protocol_paths(root), root / TOPICS_FILE, glossary_path,
-                                             vocabulary_path)
+    shared: dict[str, str] = {}
+    protocols: list[Protocol] = []
+    problems, _, topics_doc = check_files(
+        protocol_paths(root), root / TOPICS_FILE, glossary_path, vocabulary_path,
+        on_valid=lambda doc: protocols.append(build_protocol(share_strings(doc.data, shared), doc.path)))
     if problems:
         raise InvalidLibrary(problems)
-    return Library(protocols=tuple(build_protocol(d.data, d.path) for d in docs),
+    return Library(protocols=tuple(protocols),
                    topics=build_topics(topics_doc.data),
                    glossary=build_glossary(read_yaml(glossary_path).data) if glossary_path.exists() else (),
                    vocabulary=build_vocabulary(read_yaml(vocabulary_path).data) if vocabulary_path.exists() else ())
+
+
+def share_strings(data, shared: dict[str, str]):
+    """`data` with every string replaced by the first equal string seen (`shared`): councils that
+    adopted the same (model) protocol hold its wording once, not once each; at thousands of
+    councils the text was most of a site build's memory."""
+    if isinstance(data, str):
+        return shared.setdefault(data, data)
+    if isinstance(data, dict):
+        return {shared.setdefault(k, k) if isinstance(k, str) else k: share_strings(v, shared) for k, v in data.items()}
+    if isinstance(data, list):
+        return [share_strings(v, shared) for v in data]
+    return data
 
 
 # --- Builders: validated dicts -> model ------------------------------------------------------

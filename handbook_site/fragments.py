@@ -5,10 +5,15 @@ Markdown (and mkdocs after it) would parse each of those blocks with an HTML par
 it through unchanged; on a large library that parsing was most of the build (about half of a
 40-council build). So the plugin swaps each such line for a short comment before Markdown runs
 and puts the HTML back into the rendered page: same output, a fraction of the work.
+
+The plugin keeps each page's blocks compressed (`pack`) and puts them back only when the page is
+written (on_post_page): mkdocs converts every page before it writes any, so blocks restored at
+conversion would all be held at once (most of a large build's memory: about 0.5 MB a council).
 """
 from __future__ import annotations
 
 import re
+import zlib
 
 _MARKER = "<!--hb-fragment:{}-->"
 _MARKER_RE = re.compile(r"<!--hb-fragment:(\d+)-->")
@@ -34,3 +39,15 @@ def restore(html: str, fragments: list[str]) -> str:
     if not fragments:
         return html
     return _MARKER_RE.sub(lambda m: fragments[int(m.group(1))], html)
+
+
+_SEPARATOR = "\x00"  # never in HTML text (YAML cannot even carry it)
+
+
+def pack(fragments: list[str]) -> bytes:
+    """A page's blocks, compressed (HTML compresses about tenfold) until the page is written."""
+    return zlib.compress(_SEPARATOR.join(fragments).encode("utf-8"), 1) if fragments else b""
+
+
+def unpack(packed: bytes) -> list[str]:
+    return zlib.decompress(packed).decode("utf-8").split(_SEPARATOR) if packed else []

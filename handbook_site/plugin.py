@@ -50,7 +50,7 @@ def load(protocols_dir: Path) -> Library:
 
 class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
     library: Library | None = None
-    stashed: dict[str, list[str]]  # generated page's src_uri -> its HTML blocks (see fragments.py)
+    stashed: dict[str, bytes]  # generated page's src_uri -> its HTML blocks, packed (see fragments.py)
 
     def on_pre_build(self, *, config) -> None:
         self.stashed = {}  # `mkdocs serve` rebuilds with the same plugin instance
@@ -76,7 +76,8 @@ class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"handbook-pages: '{path}' is generated from the library; "
                                   f"remove the hand-written file of that name from docs/")
-            content, self.stashed[path] = fragments.stash(content)
+            content, blocks = fragments.stash(content)
+            self.stashed[path] = fragments.pack(blocks)
             # Hundreds of council, version and topic pages are reached from their list pages,
             # not the nav; saying so keeps the build log free of an "omitted from nav" list.
             inclusion = InclusionLevel.UNDEFINED if path in in_nav else InclusionLevel.NOT_IN_NAV
@@ -90,9 +91,10 @@ class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
                                     content=offline_manifest(self.library, self.config.offline_precache_max)))
         return files
 
-    def on_page_content(self, html: str, *, page, config, files) -> str:
-        # Popped: once back in the page they are not needed, and at 400 councils they are 80 MB.
-        return fragments.restore(html, self.stashed.pop(page.file.src_uri, []))
+    def on_post_page(self, output: str, *, page, config) -> str:
+        # Restored as each page is written, not when it is converted (mkdocs converts them all
+        # first), and popped: at 400 councils the blocks are 80 MB unpacked.
+        return fragments.restore(output, fragments.unpack(self.stashed.pop(page.file.src_uri, b"")))
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.protocols_dir))

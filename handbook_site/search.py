@@ -228,10 +228,12 @@ def index_glob(paths: list[str]) -> str | None:
 
 class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
     marked_pages: list[str] = []
+    marked: set[str] = set()
     library: Library | None = None
 
     def on_pre_build(self, *, config) -> None:
         self.marked_pages = []  # `mkdocs serve` rebuilds with the same plugin instance
+        self.marked = set()
         self.library = None
 
     def on_config(self, config):
@@ -267,9 +269,9 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
         if excluded(page.meta) or kind in self.config.offered_kinds:
             return content
         self.marked_pages.append(page.file.dest_uri)
+        self.marked.add(page.file.dest_uri)
         group = version_group(page.meta, self.config.hidden_statuses, self.config.hidden_kinds)
         note = NOTES.get(kind) or NOTES.get(page.meta.get("handbook_version_status"))
-        content = add_reader_words(content, self.library_for(config).vocabulary)
         # mkdocs gives the title of a page's first heading as HTML text (an "&" is "&amp;"); the
         # index wants it as the reader reads it, escaped once by mark_for_index.
         title = html.unescape(page.title) if page.title else config.site_name
@@ -278,6 +280,9 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
 
     def on_post_page(self, output: str, *, page, config) -> str:
         bundle = get_relative_url(f"{self.config.bundle_dir}/", page.url)
+        if page.file.dest_uri in self.marked:
+            # here, not at conversion: the pages plugin puts a page's clauses in as it is written
+            output = add_reader_words(output, self.library_for(config).vocabulary)
         return insert_search_box(output, search_box(bundle))
 
     def on_post_build(self, *, config) -> None:
