@@ -97,8 +97,8 @@ def target_of(href: str) -> str:
         return f"{parts[1]}#{url.fragment}"
     if len(parts) == 2 and parts[0] == "topics":
         return f"topic:{parts[1]}"
-    if len(parts) == 1 and parts[0] == "compare" and url.fragment:
-        return f"topic:{url.fragment.split('.')[0]}"  # a topic's comparison questions, every council's answer
+    if len(parts) == 2 and parts[0] == "compare":
+        return f"topic:{parts[1]}"  # a topic's question table: every council's answer, its clauses quoted
     return url.path + (f"#{url.fragment}" if url.fragment else "")
 
 
