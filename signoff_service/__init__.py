@@ -18,11 +18,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     config.load_config(app, test_config)
 
-    from . import admin, auth, cli, csrf, db, errors, public, sign
+    from . import admin, auth, cli, csrf, db, errors, public, readable, sign
 
     db.init_app(app)
     csrf.init_app(app)
     errors.init_app(app)
+    readable.init_app(app)
     app.register_blueprint(sign.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)

@@ -29,6 +29,16 @@ def _optional_str(value):
     return None if value in (None, "") else str(value)
 
 
+def _time_zone(value):
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"SIGNOFF_TIME_ZONE {value!r} is not a time zone name such as Europe/London") from None
+    return str(value)
+
+
 def _bool(value):
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "on")
@@ -52,8 +62,22 @@ SETTINGS = (
     Setting("SMTP_HOST", None, "SMTP server for sending links and reminders; unset means no email.", _optional_str),
     Setting("SMTP_PORT", 25, "SMTP server port.", int),
     Setting("MAIL_FROM", "signoff@localhost", "From address of link and reminder emails.", str),
-    Setting("CONTACT", "the HR or democratic services team who sent you the link", "Whom a signer should "
-            "contact when a link does not work (shown on error pages).", str),
+    # Who asks people to sign, and whom they contact: councillors deal with democratic services,
+    # staff with HR. Shown on every signer-facing page and on the public "Sign this protocol" page.
+    Setting("CONTACT_MEMBERS_TEAM", "Democratic Services", "The team that asks councillors (members and "
+            "co-opted members) to sign, named on their signing pages (\"Democratic Services asks you ...\").", str),
+    Setting("CONTACT_MEMBERS_EMAIL", None, "That team's email address, shown to councillors for help with "
+            "signing. Unset: the email of the HR user who opened the round.", _optional_str),
+    Setting("CONTACT_MEMBERS_PHONE", None, "That team's phone number, shown beside its email (optional).",
+            _optional_str),
+    Setting("CONTACT_OFFICERS_TEAM", "HR", "The team that asks officers (staff) to sign, named on their "
+            "signing pages.", str),
+    Setting("CONTACT_OFFICERS_EMAIL", None, "That team's email address, shown to officers for help with "
+            "signing. Unset: the email of the HR user who opened the round.", _optional_str),
+    Setting("CONTACT_OFFICERS_PHONE", None, "That team's phone number, shown beside its email (optional).",
+            _optional_str),
+    Setting("TIME_ZONE", "Europe/London", "The council's time zone (an IANA name): dates and times are shown "
+            "in it, UK style (\"3 March 2027, 2:05pm GMT\"); they are stored in UTC.", _time_zone),
     Setting("MAX_CONTENT_LENGTH", 2 * 1024 * 1024, "Largest request body in bytes (CSV uploads, signatures); "
             "larger gets 413.", int),
     Setting("MAX_SIGNATURE_BYTES", 200 * 1024, "Largest drawn signature (decoded PNG/SVG) in bytes.", int),

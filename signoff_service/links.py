@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, has_request_context, request, url_for
 
-from .tokens import make_receipt_token, make_sign_token
+from .tokens import make_sign_token, receipt_code
 
 CLI_BASE_URL = "http://127.0.0.1:5000"
 
@@ -24,6 +24,10 @@ def sign_link(person) -> str:
     return external_url("sign.sign", token=make_sign_token(person.id, person.link_generation))
 
 
+def verification_code(signature) -> str:
+    return receipt_code(signature.id, signature.content_hash, signature.signed_at)
+
+
 def verification_link(signature) -> str:
-    return external_url("sign.verify", token=make_receipt_token(signature.id, signature.content_hash,
-                                                                 signature.signed_at))
+    """A short, readable link anyone can open to check a receipt: /verify/<receipt number>/<code>."""
+    return external_url("sign.verify_code", receipt_id=signature.id, code=verification_code(signature))

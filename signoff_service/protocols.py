@@ -51,9 +51,9 @@ def version_html(protocol: Protocol, version: ProtocolVersion) -> Markup:
     """The version's full text as HTML, by the library's renderer (the handbook's own), its sections
     collapsible; rendered once per text (its content hash), as the text cannot change under a hash."""
     cache = _per_app_cache("signoff.version_html")
-    key = current_hash(protocol.id, version.id)
+    key = (protocol.id, version.id, current_hash(protocol.id, version.id))  # ids are not in the hash
     if key not in cache:
-        cache[key] = render_version(protocol, version, level=3, collapsible=True)
+        cache[key] = render_version(protocol, version, level=3, collapsible=True, id_prefix="text-")
     return cache[key]
 
 

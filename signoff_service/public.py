@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, send_from_directory
 
-from handbook import content_hash
+from handbook import content_hash, signable
 
 from .protocols import UnknownProtocol, find_version, handbook_url, library
 
@@ -32,7 +32,9 @@ def protocol(council_id: str, version_id: str):
     try:
         protocol, version = find_version(council_id, version_id)
     except UnknownProtocol:
-        abort(404, description=f"The handbook has no protocol version {council_id}/{version_id}.")
+        abort(404, description="The handbook has no such protocol version. Follow the \"Sign this protocol\" button on "
+                                       "the protocol's page in the handbook.")
     return render_template("public/protocol.html", protocol=protocol, version=version,
-                           content_hash=content_hash(protocol, version),
+                           content_hash=content_hash(protocol, version), standing=protocol.standing(version),
+                           refusal=signable(protocol, version),
                            handbook_url=handbook_url(protocol.id, version.id))

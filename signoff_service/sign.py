@@ -11,9 +11,10 @@ from . import db, rounds
 from .csrf import csrf_token
 from .drawing import InvalidDrawing, check_drawing
 from .errors import render_error, sentence
-from .links import verification_link
+from .links import verification_code, verification_link
 from .protocols import UnknownProtocol, current_hash, find_version, handbook_url, redline, version_html
-from .tokens import ExpiredLink, LinkError, read_receipt_token, read_sign_token
+from .readable import Contact, contact_for
+from .tokens import ExpiredLink, LinkError, normalise_code, read_receipt_token, read_sign_token
 
 bp = Blueprint("sign", __name__)
 
@@ -33,13 +34,13 @@ def link_problem(error: LinkError, contact: str | None = None):
                         template_name="invalid", contact=contact)
 
 
-def _contact_for(person_id: str | None) -> str | None:
+def _contact_for(person_id: str | None) -> Contact | None:
     if person_id is None:
         return None
     with db.reading() as conn:
         person = rounds.get_person(conn, person_id)
         round_row = rounds.get_round(conn, person.round_id) if person else None
-    return round_row.created_by if round_row and "@" in round_row.created_by else None
+    return contact_for(person.role, round_row.created_by) if round_row else None
 
 
 def _to_receipt(receipt_id: str):
@@ -84,7 +85,7 @@ def _unusable_page(reason: str, link):
         return link_problem(LinkError("this link's person is not in any sign-off round"))
     if reason == "signed":
         return _to_receipt(link.receipt_id)
-    contact = link.round.created_by if "@" in link.round.created_by else None
+    contact = contact_for(link.person.role, link.round.created_by)
     if reason == "withdrawn":
         return render_error(410, "This signing link has been withdrawn",
                             "You were removed from this sign-off round, so the link no longer works.",
@@ -122,8 +123,9 @@ def _form_context(round_row) -> dict:
 def _page(token, link, errors=None, typed_name="", status=200):
     _refuse_changed_text(link.round)
     form_token = csrf_token(bound_to=token)
+    contact = contact_for(link.person.role, link.round.created_by)
     if not errors and link.older_receipt_id is None and "HTTP_COOKIE" not in request.environ:
-        return _round_form(link.round, link.person.name, form_token), status
+        return _round_form(link.round, contact, link.person.name, form_token), status
     context = _form_context(link.round)
     older = changes = older_version = None
     if link.older_receipt_id is not None:
@@ -134,7 +136,8 @@ def _page(token, link, errors=None, typed_name="", status=200):
             changes = redline(context["protocol"], older_version, context["version"])
         except UnknownProtocol:
             older_version = None
-    return render_template("sign/sign.html", name=link.person.name, form_token=form_token, errors=errors or {},
+    return render_template("sign/sign.html", name=link.person.name, contact=contact, form_token=form_token,
+                           errors=errors or {},
                            typed_name=typed_name, older=older, older_version=older_version, redline=changes,
                            **context), status
 
@@ -148,22 +151,22 @@ _STAND_IN = re.compile("|".join(_STAND_INS))
 _ROUND_FORMS_KEPT = 64
 
 
-def _round_form(round_row, name: str, form_token: str) -> bytes:
+def _round_form(round_row, contact: Contact, name: str, form_token: str) -> bytes:
     forms = current_app.extensions.setdefault("signoff.round_forms", {})
-    key = (round_row.id, request.script_root)
+    key = (round_row.id, contact, request.script_root)  # councillors and staff are asked by different teams
     parts = forms.get(key)
     if parts is None:
         if len(forms) >= _ROUND_FORMS_KEPT:
             forms.pop(next(iter(forms)))
-        parts = forms[key] = _round_form_parts(round_row)
+        parts = forms[key] = _round_form_parts(round_row, contact)
     values = {"name": escape(name).encode("utf-8"), "form_token": escape(form_token).encode("utf-8")}
     return b"".join(values[part] if isinstance(part, str) else part for part in parts)
 
 
-def _round_form_parts(round_row) -> list:
+def _round_form_parts(round_row, contact: Contact) -> list:
     """The rendered form as UTF-8 pieces, with the names of the values that go between them."""
     stand_ins = {value: key for key, value in _STAND_INS.items()}
-    html = render_template("sign/sign.html", errors={}, typed_name="", older=None, **stand_ins,
+    html = render_template("sign/sign.html", errors={}, typed_name="", older=None, contact=contact, **stand_ins,
                            **_form_context(round_row))
     parts, last = [], 0
     for match in _STAND_IN.finditer(html):
@@ -228,13 +231,58 @@ def receipt(receipt_id: str):
     if signature is None:
         abort(404, description="There is no receipt with that id.")
     return render_template("sign/receipt.html", signature=signature, round=round_row,
-                           statements=rounds.round_statements(signature),
-                           verify_url=verification_link(signature),
+                           statements=rounds.round_statements(signature), signed_text=_signed_text(signature),
+                           verify_url=verification_link(signature), code=verification_code(signature),
+                           contact=contact_for(signature.role, round_row.created_by),
                            handbook_url=handbook_url(signature.council_id, signature.version_id))
+
+
+def _signed_text(signature):
+    """The text the receipt's signer signed, rendered as they read it; None if the library no longer
+    holds that exact text (the receipt then points to the handbook and its fingerprint)."""
+    if current_hash(signature.council_id, signature.version_id) != signature.content_hash:
+        return None
+    protocol, version = find_version(signature.council_id, signature.version_id)
+    return version_html(protocol, version)
+
+
+def _verified_page(signature, round_row):
+    return render_template("sign/verify.html", signature=signature, round=round_row,
+                           statements=rounds.round_statements(signature))
+
+
+def _no_match():
+    return render_error(404, "No matching acknowledgement",
+                        "The link was issued by this service, but the acknowledgement it names is not "
+                        "in the register as issued. Please report this to HR.")
+
+
+@bp.get("/verify")
+def verify_form():
+    """Check a receipt by its number and code (as printed on it), without the link: no JavaScript needed."""
+    receipt_id = request.args.get("receipt", "").strip().upper()
+    code = normalise_code(request.args.get("code", ""))
+    if receipt_id and code:
+        return "", 303, {"Location": url_for("sign.verify_code", receipt_id=receipt_id, code=code)}
+    return render_template("sign/verify_form.html", receipt_id=receipt_id, code=code,
+                           missing=bool(request.args) and not (receipt_id and code))
+
+
+@bp.get("/verify/<receipt_id>/<code>")
+def verify_code(receipt_id: str, code: str):
+    with db.reading() as conn:
+        signature = rounds.get_signature(conn, receipt_id.upper())
+        round_row = rounds.get_round(conn, signature.round_id) if signature else None
+    if signature is None or not hmac.compare_digest(normalise_code(code), verification_code(signature)):
+        return render_error(404, "No receipt matches",
+                            "There is no receipt with that number and verification code. Check both against "
+                            "the receipt (the code is eight letters and digits, like K7QX-M2PD).")
+    return _verified_page(signature, round_row)
 
 
 @bp.get("/verify/<token>")
 def verify(token: str):
+    """The long verification links of receipts issued before the short ones: they still verify."""
     try:
         claim = read_receipt_token(token)
     except LinkError as e:
@@ -245,8 +293,5 @@ def verify(token: str):
     matches = signature is not None and all(hmac.compare_digest(a, b) for a, b in (
         (claim["h"], signature.content_hash), (claim["t"], signature.signed_at)))
     if not matches:
-        return render_error(404, "No matching acknowledgement",
-                            "The link was issued by this service, but the acknowledgement it names is not "
-                            "in the register as issued. Please report this to HR.")
-    return render_template("sign/verify.html", signature=signature, round=round_row,
-                           statements=rounds.round_statements(signature))
+        return _no_match()
+    return _verified_page(signature, round_row)

@@ -102,3 +102,28 @@ def read_receipt_token(token: str) -> dict:
     if not isinstance(payload, dict) or not all(isinstance(payload.get(k), str) for k in "rht"):
         raise ForgedLink("this verification link is incomplete")
     return payload
+
+
+# A receipt's short verification code: what a person can read out or type. It is an HMAC, under the
+# service's secret, of the receipt number, the text's fingerprint and the time of signing, so the
+# readable link /verify/<receipt>/<code> proves the register still holds the receipt as issued.
+RECEIPT_CODE_SALT = b"signoff.receipt-code.v1"
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud and type
+
+
+def receipt_code(receipt_id: str, content_hash: str, signed_at: str) -> str:
+    """An 8-character code like 'K7QX-M2PD' (40 bits)."""
+    import hashlib
+    import hmac
+
+    key = hmac.digest(current_app.config["SECRET_KEY"].encode(), RECEIPT_CODE_SALT, "sha256")
+    digest = hmac.digest(key, "\n".join((receipt_id, content_hash, signed_at)).encode(), hashlib.sha256)
+    number = int.from_bytes(digest[:5], "big")
+    chars = "".join(_CODE_ALPHABET[(number >> (5 * i)) & 31] for i in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def normalise_code(text: str) -> str:
+    """What someone typed, as the code is printed: upper case, no spaces, one hyphen in the middle."""
+    chars = "".join(c for c in text.upper() if c.isalnum())
+    return f"{chars[:4]}-{chars[4:]}" if len(chars) == 8 else chars

@@ -96,7 +96,7 @@ def test_round_without_signature_block_needs_hr_statement(client, auth, runner, 
     assert response.status_code == 303
     round_id = response.headers["Location"].rsplit("/", 1)[1]
     page = client.get(links(runner, round_id)["ann@example.org"])
-    assert statement in page.text and "HR set this statement" in page.text
+    assert statement in page.text and "Democratic Services set this statement" in page.text
     extra = open_by_form(client, auth, statement="My own words")  # South Ribble has its own statement
     assert extra.status_code == 400 and "its own signature statement" in extra.text
     cli = runner.invoke(args=["open-round", "hailsham", "--people", str(people_csv)])

@@ -309,7 +309,19 @@ def test_forged_or_altered_verification_links_are_not_confirmed(client, runner, 
                         "Jane Smith").headers["Location"]
     verify_path = "/" + re.search(r'href="http://signoff\.test/(verify/[^"]+)"', client.get(receipt_path).text).group(1)
     assert client.get(verify_path).status_code == 200
-    for bad in (tampered(verify_path), "/verify/not-a-token"):
+    receipt_id, code = verify_path.split("/")[2:4]
+    other_code = code[:-1] + ("A" if code[-1] != "A" else "B")
+    for bad in (f"/verify/{receipt_id}/{other_code}", f"/verify/{receipt_id[:-1]}0/{code}"):
+        response = client.get(bad)
+        assert response.status_code == 404 and "No receipt matches" in response.text and "is genuine" not in response.text
+    # The long links of earlier receipts still verify; altered, they are refused.
+    from signoff_service import db, rounds
+    from signoff_service.tokens import make_receipt_token
+    with client.application.app_context(), db.reading() as conn:
+        signature = rounds.get_signature(conn, receipt_id)
+        long_path = "/verify/" + make_receipt_token(signature.id, signature.content_hash, signature.signed_at)
+    assert client.get(long_path).status_code == 200
+    for bad in (tampered(long_path), "/verify/not-a-token"):
         response = client.get(bad)
         assert response.status_code == 400 and "not genuine" in response.text and "is genuine" not in response.text
     # A signing link (other salt) is no verification link either.

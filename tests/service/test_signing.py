@@ -1,6 +1,8 @@
 """The signer's journey: personal link, form, signature, receipt, verification."""
 import re
 
+import pytest
+
 from .conftest import csrf_from, links, open_round, sign
 
 
@@ -158,7 +160,27 @@ def test_the_date_is_the_servers_and_a_posted_date_is_ignored(app, client, runne
         signed_at = conn.execute(select(db.signatures.c.signed_at)).scalar_one()
     when = datetime.strptime(signed_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
     assert before - timedelta(seconds=1) <= when <= datetime.now(timezone.utc)
-    assert "2001" not in receipt and f"{signed_at[:10]} {signed_at[11:19]} UTC" in receipt
+    facts = receipt.split('<dl class="facts receipt">', 1)[1].split("</dl>", 1)[0]
+    with app.app_context():
+        from signoff_service.readable import uk_datetime
+        shown = uk_datetime(signed_at)
+    assert "2001" not in facts and f'<time datetime="{signed_at}">{shown}</time>' in facts
+
+
+def test_times_are_shown_uk_style_in_the_councils_time_zone(app):
+    from signoff_service.readable import uk_date, uk_datetime
+    with app.app_context():
+        assert uk_date("2026-12-31") == "31 December 2026"
+        assert uk_datetime("2026-07-01T13:05:09.123456Z") == "1 July 2026, 2:05pm BST"  # summer time
+        assert uk_datetime("2026-12-01T00:30:00Z") == "1 December 2026, 12:30am GMT"
+        app.config["TIME_ZONE"] = "Europe/Dublin"
+        assert uk_datetime("2026-07-01T13:05:09Z") == "1 July 2026, 2:05pm IST"
+
+
+def test_an_unknown_time_zone_is_refused_at_start(make_app):
+    from signoff_service.config import ConfigError
+    with pytest.raises(ConfigError, match="SIGNOFF_TIME_ZONE 'Europe/Londres' is not a time zone name"):
+        make_app(TIME_ZONE="Europe/Londres")
 
 
 def test_everyone_in_a_round_gets_their_own_form(app, runner, tmp_path):
@@ -166,7 +188,7 @@ def test_everyone_in_a_round_gets_their_own_form(app, runner, tmp_path):
     # each person must see their own name, escaped, and a form token that signs their link only.
     people = tmp_path / "people.csv"
     people.write_text('name,email,role\nJane Smith,jane@example.org,member\n'
-                      '"Ann <b>O\'Neil</b> & Co",ann@example.org,officer\n')
+                      '"Ann <b>O\'Neil</b> & Co",ann@example.org,co-opted member\n')
     round_id = open_round(runner, people, "south-ribble")
     paths = links(runner, round_id)
     jane, ann = (app.test_client().get(paths[email]) for email in ("jane@example.org", "ann@example.org"))
@@ -195,3 +217,62 @@ def test_a_png_claiming_huge_dimensions_is_refused(client, runner, people_csv):
     assert 'name="full_name"' in client.get(path).text  # still unsigned
     ok = sign(client, path, "Jane Smith", signature=f"data:image/png;base64,{base64.b64encode(small).decode()}")
     assert ok.status_code == 303
+
+
+def test_councillors_are_asked_by_democratic_services_and_staff_by_hr_with_a_contact(make_app, tmp_path):
+    app = make_app(CONTACT_MEMBERS_EMAIL="democratic.services@council.example", CONTACT_MEMBERS_PHONE="01234 567890",
+                   CONTACT_OFFICERS_EMAIL="hr@council.example")
+    runner = app.test_cli_runner()
+    people = tmp_path / "people.csv"
+    people.write_text("name,email,role\nJane Smith,jane@example.org,member\nBob Jones,bob@example.org,officer\n")
+    paths = links(runner, open_round(runner, people, "south-ribble", "--due", "2030-01-31"))
+    jane, bob = (app.test_client().get(paths[email]).text for email in ("jane@example.org", "bob@example.org"))
+    assert "Jane Smith, Democratic Services asks you to read this protocol and sign to acknowledge it" in jane
+    assert 'by <strong>31 January 2030</strong>' in jane and "2030-01-31" not in jane
+    assert '<a href="mailto:democratic.services@council.example">democratic.services@council.example</a>' in jane
+    assert '<a href="tel:01234567890">01234 567890</a>' in jane
+    assert "Bob Jones, HR asks you" in bob and '<a href="mailto:hr@council.example">' in bob
+    assert "democratic.services@council.example" not in bob
+    # Without a configured team address, the person who opened the round is the contact.
+    unset = make_app()
+    runner = unset.test_cli_runner()
+    opened = runner.invoke(args=["open-round", "south-ribble", "--people", str(people), "--actor", "clerk@council.example"])
+    page = unset.test_client().get(links(runner, opened.stdout.strip())["bob@example.org"]).text
+    assert 'HR (<a href="mailto:clerk@council.example">clerk@council.example</a>)' in page
+
+
+def test_receipt_shows_the_name_on_record_beside_the_typed_one_and_a_short_code(client, runner, people_csv):
+    path = links(runner, open_round(runner, people_csv, "south-ribble"))["jane@example.org"]
+    receipt = client.get(sign(client, path, "  jane   SMITH ").headers["Location"]).text
+    facts = " ".join(receipt.split('<dl class="facts receipt">', 1)[1].split("</dl>", 1)[0].split())
+    assert "<dt>Signed by</dt><dd>Jane Smith (member), the name Democratic Services holds</dd>" in facts
+    assert "<dt>Name as typed</dt><dd>jane SMITH</dd>" in facts
+    code = re.search(r'<code class="code">([A-Z2-9]{4}-[A-Z2-9]{4})</code>', facts).group(1)
+    link = re.search(r'<p class="verify-link"><a href="([^"]+)">', receipt).group(1)
+    receipt_id = re.search(r"<dt>Receipt number</dt><dd><code>([0-9A-F-]+)</code>", facts).group(1)
+    assert link == f"http://signoff.test/verify/{receipt_id}/{code}" and len(link) < 80
+    # The protocol the statement calls "the above" is on the receipt, as it was read.
+    assert receipt.index("The protocol you signed") < receipt.index("What you agreed to")
+    assert receipt.count('class="hb-protocol-text"') == 1 and 'id="text-s1"' in receipt
+    # Anyone can check it by number and code, typed as they like, without the link.
+    typed = client.get(f"/verify?receipt={receipt_id.lower()}&code={code.replace('-', ' ').lower()}")
+    assert typed.status_code == 303 and typed.headers["Location"] == f"/verify/{receipt_id}/{code}"
+    verified = client.get(typed.headers["Location"]).text
+    assert "This receipt is genuine" in verified and "Jane Smith (member)" in verified and "jane SMITH" in verified
+    form = client.get("/verify?receipt=&code=")
+    assert form.status_code == 200 and "Type both the receipt number and the verification code" in form.text
+
+
+def test_the_public_sign_page_explains_signing_and_whom_to_ask(make_app):
+    app = make_app(CONTACT_MEMBERS_EMAIL="democratic.services@council.example", CONTACT_OFFICERS_PHONE="01234 000111")
+    client = app.test_client()
+    page = " ".join(client.get("/protocols/south-ribble/2018-01/").text.split())
+    assert "How signing works" in page and "personal link" in page
+    assert ('Councillors and co-opted members: contact Democratic Services (<a href="mailto:democratic.services@'
+            'council.example">democratic.services@council.example</a>)') in page
+    assert 'Staff: contact HR (<a href="tel:01234000111">01234 000111</a>)' in page
+    assert "can be signed" not in page  # the version in force: nothing to warn about
+    proposed = client.get("/protocols/borough-mo-review-2017/proposed-2017-10/").text
+    assert "is a proposed version" in proposed and "Only the version in force" in proposed
+    missing = client.get("/protocols/nowhere/v1/")
+    assert missing.status_code == 404 and "nowhere/v1" not in missing.text
