@@ -22,7 +22,7 @@ other load on the machine falls on the service and its ceiling alike:
   dashboard and the HR round page (logged in) with --people people in the round; beside the bare
   constant endpoint.
 
-Targets (issue 4): signing >= 70% of the durable-insert ceiling with p99 < 150 ms; the signing
+Targets (issue 11): signing >= 60% of the durable-insert ceiling with p99 < 150 ms; (issue 4) the signing
 page >= 50% of the constant endpoint.
 """
 from __future__ import annotations
@@ -331,8 +331,8 @@ def main() -> None:
         print()
         sign, const = figures["sign"], figures["const"]
         p99_ok, p99_text = sign.p99_ms < 150, f", p99 {sign.p99_ms:.0f} ms < 150 ms"
-        print(ratio("signing / durable insert, busy handler (issue)", sign, figures["insert"], 0.70, p99_ok, p99_text))
-        print(ratio("signing / durable insert, flock-queued (stricter)", sign, figures["queued"], 0.70, p99_ok,
+        print(ratio("signing / durable insert, busy handler (issue)", sign, figures["insert"], 0.60, p99_ok, p99_text))
+        print(ratio("signing / durable insert, flock-queued (stricter)", sign, figures["queued"], 0.60, p99_ok,
                     p99_text))
         print(ratio("signing page (repeat view) / constant", figures["view"], const, 0.50))
         print(ratio("signing page (first open) / constant", figures["open"], const))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
+from jinja2 import StrictUndefined
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
@@ -13,6 +14,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.jinja_env.undefined = StrictUndefined  # a misspelt or missing value is an error, never a blank
     app.session_interface = CookieSessionOnlyWhenSent()
     from . import config
 

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import db, ledger
 from .csvio import EMAIL, email_key
+from .errors import SignoffError
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
 MIN_PASSWORD_LENGTH = 12
@@ -19,8 +20,8 @@ MIN_PASSWORD_LENGTH = 12
 _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
 
 
-class AdminError(ValueError):
-    pass
+class AdminError(SignoffError):
+    """An HR account that cannot be created as asked."""
 
 
 def create_admin(conn: Connection, email: str, password: str, actor: str = "cli") -> str:

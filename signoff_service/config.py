@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from .errors import SignoffError
+
 ENVIRONMENTS = ("development", "testing", "production")
 # Secrets that appear in tutorials and examples; refused in production like a missing one.
 WEAK_SECRETS = {"dev", "secret", "changeme", "change-me", "default", "development", "test", "testing"}
@@ -94,7 +96,7 @@ SETTINGS = (
 )
 
 
-class ConfigError(RuntimeError):
+class ConfigError(SignoffError):
     """The configuration is unsafe or invalid; the app refuses to start."""
 
 

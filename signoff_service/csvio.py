@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from .errors import SignoffError
+
 ROLES = ("member", "co-opted member", "officer")
 REQUIRED_COLUMNS = ("name", "email", "role")
 OPTIONAL_COLUMNS = ("department", "ward")
@@ -36,7 +38,7 @@ class RowError:
         return f"{where}: {self.message}"
 
 
-class InvalidPeople(ValueError):
+class InvalidPeople(SignoffError):
     def __init__(self, errors: list[RowError]):
         self.errors = errors
         super().__init__("\n".join(map(str, errors)))

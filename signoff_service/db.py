@@ -11,8 +11,6 @@ import fcntl
 import os
 import re
 import sqlite3
-import threading
-from collections import namedtuple
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
@@ -93,7 +91,6 @@ def init_app(app) -> None:
     app.extensions["signoff.engine"] = engine
     app.extensions["signoff.write_engine"] = engine.execution_options(signoff_write=True)
     app.extensions["signoff.write_lock"] = sqlite_write_lock_path(engine)
-    app.extensions["signoff.kept_connections"] = KeptConnections(engine) if sqlite_write_lock_path(engine) else None
     migrate(engine)
     engine.dispose()  # no pooled connection outlives a fork (gunicorn --preload makes workers from this process)
 
@@ -115,34 +112,6 @@ def transaction() -> Iterator[Connection]:
     # held for the transaction alone, since every writer waits for whoever holds it.
     with write_engine.connect() as conn, sqlite_write_lock(lock_path), conn.begin():  # BEGIN IMMEDIATE
         yield conn
-
-
-HotConnection = namedtuple("HotConnection", "connection dialect")  # what HotStatement.run needs of one
-
-
-@contextmanager
-def hot_transaction() -> Iterator[Connection | HotConnection]:
-    """A write transaction for the signing path's HotStatements only: all of it commits, or none of it.
-
-    On SQLite it runs on the thread's kept connection (see KeptConnections), under the write lock,
-    without SQLAlchemy's connection and transaction objects around it: under load, every signer
-    waits for whoever holds the lock, and that overhead cost the signing POST a tenth of its CPU
-    (bench/signoff_load.py). Elsewhere it is `transaction()`.
-    """
-    kept = current_app.extensions["signoff.kept_connections"]
-    if kept is None:
-        with transaction() as conn:
-            yield conn
-        return
-    connection = kept.connection()
-    with sqlite_write_lock(current_app.extensions["signoff.write_lock"]):
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield HotConnection(connection, engine().dialect)
-            connection.execute("COMMIT")
-        finally:
-            if connection.in_transaction:  # an exception, or a failed COMMIT
-                connection.execute("ROLLBACK")
 
 
 @contextmanager
@@ -181,85 +150,6 @@ def reading() -> Iterator[Connection]:
         conn.rollback()
 
 
-class HotStatement:
-    """A statement on the signing path: built with SQLAlchemy, compiled once per dialect, and run on
-    the connection's DBAPI cursor inside the caller's transaction (transaction() or hot_transaction()).
-
-    Profiling the signing POST under bench/signoff_load.py found SQLAlchemy's per-execution work
-    (execution context, events, result object) costing several times SQLite's own work for these
-    one-row statements; the rest of the service executes through SQLAlchemy as usual. Build these
-    once, at import: each keeps its compiled forms.
-    """
-
-    def __init__(self, statement):
-        self.statement = statement
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict]] = {}
-
-    def run(self, conn: Connection | HotConnection, params: dict):
-        """Execute with `params` in `conn`'s transaction (transaction() or hot_transaction()); returns
-        the DBAPI cursor (fetchone(), rowcount)."""
-        cursor = conn.connection.cursor()
-        cursor.execute(*self._arguments(conn.dialect, params))
-        return cursor
-
-    def first(self, params: dict) -> tuple | None:
-        """Run this read by itself (one statement is atomic, so no BEGIN) and return its first row:
-        on SQLite, on the thread's kept connection (see KeptConnections); otherwise on a pooled one."""
-        read_engine = engine()
-        kept = current_app.extensions["signoff.kept_connections"]
-        if kept is not None:
-            cursor = kept.connection().execute(*self._arguments(read_engine.dialect, params))
-            try:
-                return cursor.fetchone()
-            finally:
-                cursor.close()  # ends the statement, and so its snapshot: nothing holds the WAL back
-        connection = read_engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            cursor.execute(*self._arguments(read_engine.dialect, params))
-            return cursor.fetchone()
-        finally:
-            connection.close()  # back to the pool, which rolls back whatever the driver began
-
-    def _arguments(self, dialect, params: dict) -> tuple[str, tuple | dict]:
-        compiled = self._compiled.get(dialect.name)
-        if compiled is None:
-            compiled = self._compiled[dialect.name] = self._compile(dialect)
-        sql, order, defaults = compiled
-        values = {**defaults, **params} if defaults else params
-        return sql, tuple(values[name] for name in order) if order is not None else values
-
-    def _compile(self, dialect):
-        compiled = self.statement.compile(dialect=dialect)
-        defaults = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
-        return compiled.string, tuple(compiled.positiontup) if compiled.positional else None, defaults
-
-
-class KeptConnections:
-    """SQLite: one connection per thread (and process) for the signing path, kept open: its reads
-    (HotStatement.first) and its write transactions (hot_transaction).
-
-    Checking a connection out of SQLAlchemy's pool and back cost as much as the signing page's one
-    read itself (bench/signoff_load.py). The connection is in autocommit mode, set up as the pool's
-    are (_sqlite_connect): it holds no transaction between statements, except inside
-    hot_transaction, which always ends its own. It closes when its thread ends or the app is dropped.
-    """
-
-    def __init__(self, engine: Engine):
-        self.database = engine.url.database
-        self._local = threading.local()
-
-    def connection(self) -> sqlite3.Connection:
-        # Kept per process too: a forked worker opens its own, and leaves its parent's alone.
-        if not hasattr(self._local, "by_process"):
-            self._local.by_process = {}
-        connection = self._local.by_process.get(os.getpid())
-        if connection is None:
-            connection = self._local.by_process[os.getpid()] = sqlite3.connect(self.database, **SQLITE_CONNECT_ARGS)
-            _sqlite_connect(connection, None)
-        return connection
-
-
 def migrations(dialect: str) -> list[tuple[int, str, str]]:
     """(number, name, sql) for each file in migrations/ that applies to `dialect`, in order."""
     found = []
@@ -281,8 +171,6 @@ def _statements(sql: str, dialect: str | None = None) -> list[str]:
     if dialect == "postgresql":
         return [without_comments.strip()] if without_comments.strip() else []
     if dialect == "sqlite":
-        import sqlite3
-
         statements, current = [], ""
         for line in without_comments.splitlines(keepends=True):
             current += line

@@ -6,6 +6,8 @@ import binascii
 import re
 import xml.etree.ElementTree as ET
 
+from .errors import SignoffError
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 # The pad draws 600 x 180; this leaves room for a sharper pad, and refuses a few-KB PNG that
 # claims enough pixels to exhaust the memory of whoever opens the receipt or the register.
@@ -19,7 +21,7 @@ SVG_ATTRIBUTES = {"xmlns", "width", "height", "viewBox", "version", "d", "points
                   "y2", "fill", "stroke", "stroke-width", "stroke-linecap", "stroke-linejoin", "transform"}
 
 
-class InvalidDrawing(ValueError):
+class InvalidDrawing(SignoffError):
     pass
 
 

@@ -1,8 +1,14 @@
-"""One error handler: an HTML page (`errors/<status>.html`, else the generic one) or JSON for JSON clients."""
+"""The service's exception family, and one error handler: an HTML page (`errors/<status>.html`, else
+the generic one) or JSON for JSON clients."""
 from __future__ import annotations
 
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+class SignoffError(Exception):
+    """Every error the service raises on purpose (bad input, an unusable link, a refused action,
+    unsafe configuration) is one of these; its message is written for the person who sees it."""
 
 
 def sentence(text: str) -> str:

@@ -32,25 +32,24 @@ def entry_hash(seq: int, at: str, event: str, actor: str, round_id: str | None, 
     return "sha256:" + hashlib.sha256(_canonical(fields).encode("utf-8")).hexdigest()
 
 
-# Appends are on every write path, the signing POST's included: hot statements (see db.HotStatement).
-_LOCK_HEAD = db.HotStatement(select(db.ledger_head.c.seq, db.ledger_head.c.hash)
-                             .where(db.ledger_head.c.id == 1).with_for_update())
-_INSERT_ENTRY = db.HotStatement(db.ledger.insert())
-_MOVE_HEAD = db.HotStatement(update(db.ledger_head).where(db.ledger_head.c.id == 1)
-                             .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
+# Built once: appends are on every write path, the signing POST's included.
+_LOCK_HEAD = select(db.ledger_head.c.seq, db.ledger_head.c.hash).where(db.ledger_head.c.id == 1).with_for_update()
+_INSERT_ENTRY = db.ledger.insert()
+_MOVE_HEAD = (update(db.ledger_head).where(db.ledger_head.c.id == 1)
+              .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
 
 
-def append(conn: Connection | db.HotConnection, event: str, actor: str, round_id: str | None = None,
+def append(conn: Connection, event: str, actor: str, round_id: str | None = None,
            person_id: str | None = None, at: str | None = None, **details) -> int:
     """Add an entry inside the caller's transaction; returns its sequence number."""
-    head_seq, prev = _LOCK_HEAD.run(conn, {}).fetchone()
+    head_seq, prev = conn.execute(_LOCK_HEAD).one()
     seq = head_seq + 1
     at = at or db.utcnow()
     details_text = _canonical(details)
     digest = entry_hash(seq, at, event, actor, round_id, person_id, details_text, prev)
-    _INSERT_ENTRY.run(conn, {"seq": seq, "at": at, "event": event, "actor": actor, "round_id": round_id,
+    conn.execute(_INSERT_ENTRY, {"seq": seq, "at": at, "event": event, "actor": actor, "round_id": round_id,
                                  "person_id": person_id, "details": details_text, "prev_hash": prev, "hash": digest})
-    _MOVE_HEAD.run(conn, {"new_seq": seq, "new_hash": digest})
+    conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
     return seq
 
 

@@ -8,11 +8,12 @@ from flask import current_app, render_template
 from sqlalchemy import update
 
 from . import db, ledger, rounds
+from .errors import SignoffError
 from .links import sign_link
 
 
-class MailError(RuntimeError):
-    pass
+class MailError(SignoffError):
+    """Email could not be sent (no SMTP server configured, or it refused)."""
 
 
 def _message(person, round_row, link: str, reminder: bool) -> EmailMessage:

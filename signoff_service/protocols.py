@@ -7,9 +7,15 @@ from markupsafe import Markup
 from handbook import Library, Protocol, ProtocolVersion, VersionDiff, content_hash, diff_versions, load_library
 from handbook.render import version_html as render_version
 
+from .errors import SignoffError
 
-class UnknownProtocol(LookupError):
-    pass
+
+class ProtocolError(SignoffError):
+    """A protocol version that cannot be used as asked."""
+
+
+class UnknownProtocol(ProtocolError):
+    """No such council or version in the library."""
 
 
 def library() -> Library:
@@ -80,10 +86,10 @@ def statements_for(version: ProtocolVersion, supplied: str | None) -> tuple[tupl
     supplied = (supplied or "").replace("\r\n", "\n").strip()
     if version.signature and version.signature.statements:
         if supplied:
-            raise ValueError("this version has its own signature statement; leave the statement empty")
+            raise ProtocolError("this version has its own signature statement; leave the statement empty")
         return tuple(version.signature.statements), "protocol"
     if not supplied:
-        raise ValueError("this version has no signature block, so HR must supply the acknowledgement "
+        raise ProtocolError("this version has no signature block, so HR must supply the acknowledgement "
                          "statement signers will agree to")
     paragraphs = tuple(p.strip() for p in supplied.split("\n\n") if p.strip())
     return paragraphs, "hr"

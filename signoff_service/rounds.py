@@ -13,14 +13,15 @@ from handbook import content_hash, signable
 
 from . import db, ledger
 from .csvio import InvalidPeople, PersonRow, RowError, email_key
-from .protocols import find_version, statements_for
+from .errors import SignoffError
+from .protocols import ProtocolError, find_version, statements_for
 
 STATUSES = ("signed", "outstanding", "overdue")
 SIGNED_PEOPLE = db.signatures.join(db.people, db.people.c.id == db.signatures.c.person_id)
 _INSERT_PERSON = db.people.insert()
 
 
-class RoundError(ValueError):
+class RoundError(SignoffError):
     """A request about rounds that cannot be carried out; the message says why."""
 
 
@@ -55,7 +56,7 @@ def open_round(conn: Connection, council_id: str, version_id: str | None, due: s
         raise RoundError(refusal)
     try:
         statements, source = statements_for(version, statement)
-    except ValueError as e:
+    except ProtocolError as e:
         raise RoundError(str(e)) from None
     round_id, due_date = new_round_id(), parse_due(due)
     digest = content_hash(protocol, version)
@@ -139,14 +140,14 @@ def reissue_link(conn: Connection, person_id: str, actor: str) -> int:
     return generation
 
 
-_MARK_FIRST_OPEN = db.HotStatement(update(db.people)
-                                   .where(db.people.c.id == bindparam("person_id"), db.people.c.first_opened_at.is_(None))
-                                   .values(first_opened_at=bindparam("now")))
+_MARK_FIRST_OPEN = (update(db.people)
+                    .where(db.people.c.id == bindparam("person_id"), db.people.c.first_opened_at.is_(None))
+                    .values(first_opened_at=bindparam("now")))
 
 
-def record_first_open(conn: Connection | db.HotConnection, person, ip: str | None, user_agent: str | None) -> None:
+def record_first_open(conn: Connection, person, ip: str | None, user_agent: str | None) -> None:
     now = db.utcnow()
-    if _MARK_FIRST_OPEN.run(conn, {"person_id": person.id, "now": now}).rowcount == 1:
+    if conn.execute(_MARK_FIRST_OPEN, {"person_id": person.id, "now": now}).rowcount == 1:
         ledger.append(conn, "link opened", "signer", person.round_id, person.id, at=now, ip=ip, user_agent=user_agent)
 
 
@@ -162,7 +163,7 @@ class Acknowledgement:
 # the record from the person and round rows under the write lock, and inserts nothing if the person
 # was removed or their link reissued meanwhile, or if they have signed already (ON CONFLICT, which
 # SQLite and PostgreSQL spell alike), so no savepoint or re-read is needed to stay correct.
-_INSERT_SIGNATURE_FOR_LINK = db.HotStatement(text("""
+_INSERT_SIGNATURE_FOR_LINK = text("""
     INSERT INTO signatures (id, person_id, round_id, council_id, version_id, content_hash, statements,
                             name_on_record, typed_name, email, role, identified_by, agreed, drawn_signature,
                             signed_at, ip, user_agent)
@@ -170,25 +171,21 @@ _INSERT_SIGNATURE_FOR_LINK = db.HotStatement(text("""
            p.name, :typed_name, p.email, p.role, 'personal link', 1, :drawn_signature, :signed_at, :ip, :user_agent
     FROM people p JOIN rounds r ON r.id = p.round_id
     WHERE p.id = :person_id AND p.removed_at IS NULL AND p.link_generation = :generation
-    ON CONFLICT (person_id) DO NOTHING"""))
+    ON CONFLICT (person_id) DO NOTHING""")
+_RECEIPT_OF_PERSON = select(db.signatures.c.id).where(db.signatures.c.person_id == bindparam("person_id"))
 
 
-_RECEIPT_OF_PERSON = db.HotStatement(select(db.signatures.c.id)
-                                     .where(db.signatures.c.person_id == bindparam("person_id")))
-
-
-def record_signature(conn: Connection | db.HotConnection, link: SigningLink, ack: Acknowledgement) -> str | None:
+def record_signature(conn: Connection, link: SigningLink, ack: Acknowledgement) -> str | None:
     """Store the signature and its ledger entry; returns the receipt id (the earlier one if the person
     has signed already), or None if the person was removed or their link reissued since `link` was read."""
     person, round_row = link.person, link.round
     receipt_id, now = new_receipt_id(), db.utcnow()
-    inserted = _INSERT_SIGNATURE_FOR_LINK.run(conn, {
+    inserted = conn.execute(_INSERT_SIGNATURE_FOR_LINK, {
         "receipt_id": receipt_id, "typed_name": ack.typed_name, "drawn_signature": ack.drawn_signature,
         "signed_at": now, "ip": ack.ip, "user_agent": ack.user_agent, "person_id": person.id,
         "generation": person.link_generation}).rowcount
     if inserted != 1:
-        existing = _RECEIPT_OF_PERSON.run(conn, {"person_id": person.id}).fetchone()
-        return existing[0] if existing is not None else None
+        return conn.execute(_RECEIPT_OF_PERSON, {"person_id": person.id}).scalar()
     ledger.append(conn, "signed", "signer", round_row.id, person.id, at=now, receipt=receipt_id,
                   council=round_row.council_id, version=round_row.version_id, content_hash=round_row.content_hash,
                   statements=round_statements(round_row), typed_name=ack.typed_name, agreed=True,
@@ -206,11 +203,10 @@ _OLDER_RECEIPT = (select(_older.c.id)
                   .where(_older_signer.c.email_key == db.people.c.email_key,
                          _older.c.council_id == db.rounds.c.council_id, _older.c.version_id != db.rounds.c.version_id)
                   .order_by(_older.c.signed_at.desc()).limit(1).scalar_subquery())
-_LINK_STATE = db.HotStatement(
-    select(*db.people.c, *db.rounds.c, db.signatures.c.id, _OLDER_RECEIPT)
-    .select_from(db.people.join(db.rounds, db.rounds.c.id == db.people.c.round_id)
-                 .outerjoin(db.signatures, db.signatures.c.person_id == db.people.c.id))
-    .where(db.people.c.id == bindparam("person_id")))
+_LINK_STATE = (select(*db.people.c, *db.rounds.c, db.signatures.c.id, _OLDER_RECEIPT)
+               .select_from(db.people.join(db.rounds, db.rounds.c.id == db.people.c.round_id)
+                            .outerjoin(db.signatures, db.signatures.c.person_id == db.people.c.id))
+               .where(db.people.c.id == bindparam("person_id")))
 _PEOPLE_COLUMNS, _ROUND_COLUMNS = len(db.people.c), len(db.rounds.c)
 
 
@@ -224,10 +220,9 @@ class SigningLink:
     older_receipt_id: str | None
 
 
-def signing_link(conn: Connection | None, person_id: str) -> SigningLink | None:
-    """The link's state, read in `conn`'s transaction, or on its own when `conn` is None."""
-    params = {"person_id": person_id}
-    row = _LINK_STATE.run(conn, params).fetchone() if conn is not None else _LINK_STATE.first(params)
+def signing_link(conn: Connection, person_id: str) -> SigningLink | None:
+    """The link's state, read in `conn`'s transaction."""
+    row = conn.execute(_LINK_STATE, {"person_id": person_id}).first()
     if row is None:
         return None
     split = _PEOPLE_COLUMNS + _ROUND_COLUMNS

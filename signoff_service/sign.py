@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import hmac
-import re
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
-from markupsafe import escape
 
 from . import db, rounds
 from .csrf import csrf_token
@@ -100,7 +98,8 @@ def _load(token: str):
     claim, problem = _claim(token)
     if problem is not None:
         return None, problem
-    link = rounds.signing_link(None, claim.person_id)
+    with db.reading() as conn:
+        link = rounds.signing_link(conn, claim.person_id)
     reason = _unusable(claim, link)
     return (None, _unusable_page(reason, link)) if reason else (link, None)
 
@@ -120,12 +119,17 @@ def _form_context(round_row) -> dict:
                 handbook_url=handbook_url(round_row.council_id, round_row.version_id))
 
 
+class FieldErrors(dict):
+    """The signing form's messages by field; a field without one has the empty message, so the
+    template can ask `errors.agree` of every field (Jinja is strict about missing values)."""
+
+    def __missing__(self, field: str) -> str:
+        return ""
+
+
 def _page(token, link, errors=None, typed_name="", status=200):
     _refuse_changed_text(link.round)
-    form_token = csrf_token(bound_to=token)
     contact = contact_for(link.person.role, link.round.created_by)
-    if not errors and link.older_receipt_id is None and "HTTP_COOKIE" not in request.environ:
-        return _round_form(link.round, contact, link.person.name, form_token), status
     context = _form_context(link.round)
     older = changes = older_version = None
     if link.older_receipt_id is not None:
@@ -136,43 +140,10 @@ def _page(token, link, errors=None, typed_name="", status=200):
             changes = redline(context["protocol"], older_version, context["version"])
         except UnknownProtocol:
             older_version = None
-    return render_template("sign/sign.html", name=link.person.name, contact=contact, form_token=form_token,
-                           errors=errors or {},
+    return render_template("sign/sign.html", name=link.person.name, contact=contact,
+                           form_token=csrf_token(bound_to=token), errors=FieldErrors(errors or {}),
                            typed_name=typed_name, older=older, older_version=older_version, redline=changes,
                            **context), status
-
-
-# The blank signing form is the same page for everyone in a round but for the signer's name and
-# their link's form token. It is rendered once per round (in each worker) with these stand-ins, which
-# no protocol text or name can contain, and filled in for each request: the busiest page skips the
-# template. Forms with errors or a redline, and requests with cookies (HR's session), render in full.
-_STAND_INS = {"\x00signoff:name\x00": "name", "\x00signoff:form-token\x00": "form_token"}
-_STAND_IN = re.compile("|".join(_STAND_INS))
-_ROUND_FORMS_KEPT = 64
-
-
-def _round_form(round_row, contact: Contact, name: str, form_token: str) -> bytes:
-    forms = current_app.extensions.setdefault("signoff.round_forms", {})
-    key = (round_row.id, contact, request.script_root)  # councillors and staff are asked by different teams
-    parts = forms.get(key)
-    if parts is None:
-        if len(forms) >= _ROUND_FORMS_KEPT:
-            forms.pop(next(iter(forms)))
-        parts = forms[key] = _round_form_parts(round_row, contact)
-    values = {"name": escape(name).encode("utf-8"), "form_token": escape(form_token).encode("utf-8")}
-    return b"".join(values[part] if isinstance(part, str) else part for part in parts)
-
-
-def _round_form_parts(round_row, contact: Contact) -> list:
-    """The rendered form as UTF-8 pieces, with the names of the values that go between them."""
-    stand_ins = {value: key for key, value in _STAND_INS.items()}
-    html = render_template("sign/sign.html", errors={}, typed_name="", older=None, contact=contact, **stand_ins,
-                           **_form_context(round_row))
-    parts, last = [], 0
-    for match in _STAND_IN.finditer(html):
-        parts += [html[last:match.start()].encode("utf-8"), _STAND_INS[match[0]]]
-        last = match.end()
-    return parts + [html[last:].encode("utf-8")]
 
 
 @bp.get("/sign/<token>")
@@ -181,7 +152,7 @@ def sign(token: str):
     if problem is not None:
         return problem
     if link.person.first_opened_at is None:  # later views are read-only: no write lock taken
-        with db.hot_transaction() as conn:
+        with db.transaction() as conn:
             rounds.record_first_open(conn, link.person, request.remote_addr, _user_agent())
     body, status = _page(token, link)
     return body, status, {"Cache-Control": "no-store", "Vary": "Cookie"}  # HR's session shows HR's header
@@ -205,14 +176,15 @@ def submit(token: str):
     receipt_id = None
     # Checked before the write lock is taken, since every signer waits for whoever holds it; the
     # insert itself re-checks, under the lock, that the link is still the person's current one.
-    link = rounds.signing_link(None, claim.person_id)
+    with db.reading() as conn:
+        link = rounds.signing_link(conn, claim.person_id)
     reason = _unusable(claim, link)
     if reason is None and "full_name" not in errors and not same_name(typed_name, link.person.name):
         errors["full_name"] = "The name you typed does not match the name HR has for this link."
     if reason is None and not errors:
         _refuse_changed_text(link.round)
         ack = rounds.Acknowledgement(" ".join(typed_name.split()), drawing, request.remote_addr, _user_agent())
-        with db.hot_transaction() as conn:
+        with db.transaction() as conn:
             receipt_id = rounds.record_signature(conn, link, ack)
     if receipt_id is not None:
         return _to_receipt(receipt_id)

@@ -12,11 +12,13 @@ from functools import lru_cache
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 
+from .errors import SignoffError
+
 SIGN_LINK_SALT = "signoff.sign-link.v1"
 RECEIPT_SALT = "signoff.receipt-verification.v1"
 
 
-class LinkError(Exception):
+class LinkError(SignoffError):
     """A link that cannot be used; `status` is the HTTP status its page is served with."""
 
     status = 400

@@ -256,8 +256,8 @@ def test_hr_acting_while_a_signature_is_posted_gets_the_signer_the_right_page(ap
 
 def test_a_signature_that_fails_midway_keeps_nothing_and_the_next_one_signs(app, client, runner, people_csv,
                                                                             monkeypatch):
-    """The signing transaction (db.hot_transaction) commits all of it or none of it, and a failure
-    leaves neither the write lock held nor the connection it kept mid-transaction."""
+    """The signing transaction (db.transaction) commits all of it or none of it, and a failure
+    leaves neither the write lock held nor a connection mid-transaction."""
     from signoff_service import rounds
 
     round_id = open_round(runner, people_csv, "south-ribble")

@@ -184,8 +184,7 @@ def test_an_unknown_time_zone_is_refused_at_start(make_app):
 
 
 def test_everyone_in_a_round_gets_their_own_form(app, runner, tmp_path):
-    # The blank form is rendered once per round and filled in per signer (sign._round_form):
-    # each person must see their own name, escaped, and a form token that signs their link only.
+    # Each person must see their own name, escaped, and a form token that signs their link only.
     people = tmp_path / "people.csv"
     people.write_text('name,email,role\nJane Smith,jane@example.org,member\n'
                       '"Ann <b>O\'Neil</b> & Co",ann@example.org,co-opted member\n')
