@@ -191,14 +191,15 @@ def seed(env: dict[str, str], people: int, work: Path) -> tuple[str, list[tuple[
 
 def hr_login(base_url: str, email: str, password: str) -> str:
     """Sign in as HR through the login form; returns the session cookie header value."""
-    http = requests.Session()
-    page = http.get(base_url + "/admin/login")
+    # Cookies carried by hand: production's are Secure, which requests keeps off plain http.
+    page = requests.get(base_url + "/admin/login")
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"', page.text)
-    response = http.post(base_url + "/admin/login", allow_redirects=False,
-                         data={"csrf_token": token[1] or token[2], "email": email, "password": password})
+    response = requests.post(base_url + "/admin/login", allow_redirects=False,
+                             headers={"Cookie": "; ".join(f"{c.name}={c.value}" for c in page.cookies)},
+                             data={"csrf_token": token[1] or token[2], "email": email, "password": password})
     if response.status_code != 303:
         raise SystemExit(f"HR login failed with {response.status_code}")
-    return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+    return "; ".join(f"{c.name}={c.value}" for c in response.cookies)
 
 
 def first_open(base_url: str, path: str) -> str:

@@ -4,7 +4,9 @@
 """
 from __future__ import annotations
 
-from flask import Flask
+import logging
+
+from flask import Flask, current_app
 from flask.sessions import SecureCookieSessionInterface
 from jinja2 import StrictUndefined
 
@@ -20,7 +22,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     config.load_config(app, test_config)
 
-    from . import admin, auth, cli, csrf, db, errors, public, readable, sign
+    from . import admin, auth, cli, csrf, db, errors, logs, public, readable, sign
+
+    logs.install(app.logger)
+    logs.install(logging.getLogger("werkzeug"))  # flask run's request lines
 
     db.init_app(app)
     csrf.init_app(app)
@@ -46,10 +51,15 @@ SECURITY_HEADERS = (("Content-Security-Policy", CONTENT_SECURITY_POLICY), ("X-Co
                     ("X-Frame-Options", "DENY"))
 
 
+# Production is served over HTTPS only (config.py): browsers are told never to try plain HTTP.
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def security_headers(response):
-    """Every response carries SECURITY_HEADERS, except where a view set its own."""
+    """Every response carries SECURITY_HEADERS (and in production HSTS), except where a view set its own."""
     present = {key.lower() for key in response.headers.keys()}
-    response.headers.extend([(key, value) for key, value in SECURITY_HEADERS if key.lower() not in present])
+    wanted = SECURITY_HEADERS + ((HSTS,) if current_app.config["ENV"] == "production" else ())
+    response.headers.extend([(key, value) for key, value in wanted if key.lower() not in present])
     return response
 
 

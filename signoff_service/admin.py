@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, flash, g, redirect, r
 
 from handbook import Standing, signable
 
-from . import db, ledger, rounds
+from . import db, evidence, ledger, rounds
 from .auth import login_required
 from .csvio import ROLES, InvalidPeople, check_person, parse_people
 from .errors import sentence
@@ -147,14 +147,17 @@ def round_page(round_id: str):
     status = request.args.get("status") or None
     if role not in (None, *ROLES) or status not in (None, *rounds.STATUSES):
         abort(400, description="Unknown role or status filter.")
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
     size = current_app.config["ROUND_PAGE_SIZE"]
     with db.reading() as conn:
         round_row = _round_or_404(conn, round_id)
         summary = rounds.completion(conn, round_row)
-        count, people = rounds.people_in_round(conn, round_row, role, status, limit=size, offset=(page - 1) * size)
+        count = rounds.count_people(conn, round_row, role, status)
+        pages = max((count + size - 1) // size, 1)
+        # Past the last page (however large the number asked for) is the last page.
+        page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+        people = list(conn.execute(rounds.people_query(round_row, role, status).limit(size).offset((page - 1) * size)))
     return render_template("admin/round.html", round=round_row, summary=summary, people=people, count=count,
-                           page=page, pages=max((count + size - 1) // size, 1), role=role, status=status,
+                           page=page, pages=pages, role=role, status=status,
                            roles=ROLES, statuses=rounds.STATUSES, statements=rounds.round_statements(round_row),
                            link_for=sign_link, status_of=lambda p: rounds.person_status(round_row, p),
                            newer=newer_version(round_row), standing=round_version_standing(round_row),
@@ -244,6 +247,30 @@ def register_export(round_id: str):
         round_row = _round_or_404(conn, round_id)
         text = register_csv(conn, round_row, g.admin.email)
     return _csv_response(text, f"register-{round_id}.csv")
+
+
+def _evidence(round_id: str, person_id: str) -> dict:
+    with db.transaction() as conn:  # the export is a ledger entry
+        round_row = _round_or_404(conn, round_id)
+        person = rounds.get_person(conn, person_id)
+        if person is None or person.round_id != round_id:
+            abort(404, description="No such person in this round.")
+        return evidence.evidence_pack(conn, round_row, person.email, g.admin.email)
+
+
+@bp.get("/rounds/<round_id>/people/<person_id>/evidence")
+def evidence_page(round_id: str, person_id: str):
+    """The evidence pack as a printable page (its JSON file is linked from it)."""
+    return render_template("admin/evidence.html", pack=_evidence(round_id, person_id),
+                           json_url=url_for("admin.evidence_file", round_id=round_id, person_id=person_id))
+
+
+@bp.get("/rounds/<round_id>/people/<person_id>/evidence.json")
+def evidence_file(round_id: str, person_id: str):
+    pack = _evidence(round_id, person_id)
+    name = f"evidence-{round_id}-{evidence.file_safe(pack['person']['email'])}.json"
+    return Response(evidence.evidence_json(pack), mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get("/audit")

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import functools
 import secrets
+import time
 from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
-from sqlalchemy import Connection, and_, func, or_, select
-from werkzeug.exceptions import TooManyRequests
+from sqlalchemy import Connection, and_, delete, func, or_, select, text, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import db, ledger
@@ -40,25 +40,46 @@ def create_admin(conn: Connection, email: str, password: str, actor: str = "cli"
     return admin_id
 
 
-# Failed logins allowed within the window, as multiples of LOGIN_MAX_FAILURES: for one account from
-# one address (a guesser); from one address over all accounts (a sprayer); for one account over
-# all addresses, high enough that nobody can lock HR out of their own account with a few tries,
-# low enough to stop guessing from many addresses (with scrypt and 12-character passwords).
+# Failed logins within the window after which sign-in slows down, as multiples of LOGIN_MAX_FAILURES:
+# for one account from one address (a guesser); from one address over all accounts (a sprayer);
+# for one account over all addresses. Slowing down never refuses the right password, so nobody
+# can lock HR out of their account from elsewhere (or from behind the same proxy); each limit
+# crossed is recorded in the ledger once per window.
 FAILURE_LIMITS = {"account and address": 1, "address": 4, "account": 20}
 
 
-def _refused_by(conn: Connection, email: str, ip: str, config) -> str | None:
-    """Which login limit this attempt would break ('account and address', ...), or None."""
-    since = (datetime.now(timezone.utc) - timedelta(seconds=config["LOGIN_WINDOW_SECONDS"])
-             ).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def _since(config) -> str:
+    return (datetime.now(timezone.utc) - timedelta(seconds=config["LOGIN_WINDOW_SECONDS"])
+            ).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _limits_reached(conn: Connection, email: str, ip: str, config) -> dict[str, int]:
+    """Each login limit (see FAILURE_LIMITS) with the failures counted against it in the window."""
     same_email, same_ip = db.login_failures.c.email == email, db.login_failures.c.ip == ip
     counts = conn.execute(select(func.count().filter(and_(same_email, same_ip)), func.count().filter(same_ip),
                                  func.count().filter(same_email))
-                          .where(db.login_failures.c.at >= since, or_(same_email, same_ip))).one()
-    for (limit, times), count in zip(FAILURE_LIMITS.items(), counts):
-        if count >= times * config["LOGIN_MAX_FAILURES"]:
-            return limit
-    return None
+                          .where(db.login_failures.c.at >= _since(config), or_(same_email, same_ip))).one()
+    return {limit: count for (limit, times), count in zip(FAILURE_LIMITS.items(), counts)
+            if count >= times * config["LOGIN_MAX_FAILURES"]}
+
+
+def _record_failure(conn: Connection, email: str, ip: str, config) -> None:
+    """Count a failed sign-in, prune those older than the window, and put each limit this failure
+    reaches in the ledger (once per window: a flood of failures does not flood the ledger)."""
+    before = _limits_reached(conn, email, ip, config)
+    conn.execute(db.login_failures.insert().values(id=secrets.token_hex(8), email=email, ip=ip, at=db.utcnow()))
+    conn.execute(delete(db.login_failures).where(db.login_failures.c.at < _since(config)))
+    for limit in _limits_reached(conn, email, ip, config).keys() - before.keys():
+        ledger.append(conn, "sign-in slowed down", "system", email=email, ip=ip, limit=limit)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only local admin paths, in plain printable characters: never an open redirect to another
+    # site, and never a header split (a CR or LF decoded from %0d%0a).
+    if (target and target.startswith("/admin/") and not target.startswith("//") and target.isprintable()
+            and target.isascii() and "\\" not in target):
+        return target
+    return url_for("admin.dashboard")
 
 
 @bp.route("/login", methods=("GET", "POST"))
@@ -69,33 +90,71 @@ def login():
         password = request.form.get("password", "")
         ip = request.remote_addr or "unknown"
         config = current_app.config
+        with db.reading() as conn:
+            slowed = _limits_reached(conn, email, ip, config)
+            admin = conn.execute(_ADMIN.where(db.admins.c.email == email)).first()
+        if slowed:
+            time.sleep(config["LOGIN_SLOWDOWN_SECONDS"])
+        # The hash (about 200 ms of scrypt) is checked outside any transaction: on SQLite a write
+        # transaction holds the write lock, and signers would queue behind HR's sign-in.
+        good = check_password_hash(admin.password_hash if admin else _DUMMY_HASH, password) and admin is not None
+        target = _safe_next(request.args.get("next"))
         with db.transaction() as conn:
-            limit = _refused_by(conn, email, ip, config)
-            if limit is not None:
-                raise TooManyRequests(f"Too many failed sign-in attempts for this {limit}. Wait a while and "
-                                      "try again.", retry_after=config["LOGIN_WINDOW_SECONDS"])
-            admin = conn.execute(select(db.admins).where(db.admins.c.email == email)).first()
-            if admin is not None and check_password_hash(admin.password_hash, password):
+            if good:
                 ledger.append(conn, "admin signed in", email, ip=ip)
-                session.clear()
-                session["admin_id"] = admin.id
-                return redirect(_safe_next(request.args.get("next")), 303)
-            if admin is None:
-                check_password_hash(_DUMMY_HASH, password)
-            conn.execute(db.login_failures.insert().values(id=secrets.token_hex(8), email=email, ip=ip, at=db.utcnow()))
+            else:
+                _record_failure(conn, email, ip, config)
+        if good:
+            start_session(admin)
+            return redirect(target, 303)
         error = "The email or password is not right."
+        if slowed:
+            error += " Sign-in to this account is slowed down after repeated failures."
     return render_template("admin/login.html", error=error, email=email), 400 if error else 200
 
 
-def _safe_next(target: str | None) -> str:
-    # Only local admin paths: never an open redirect to another site.
-    if target and target.startswith("/admin/") and not target.startswith("//"):
-        return target
-    return url_for("admin.dashboard")
+def start_session(admin) -> None:
+    """A fresh session for `admin`, bound to their session version and expiring after
+    SESSION_IDLE_HOURS without a request."""
+    session.clear()
+    session.permanent = True
+    session["admin_id"] = admin.id
+    session["session_version"] = admin.session_version
+
+
+def end_sessions(conn: Connection, admin_id: str) -> None:
+    """End every session of the account (every browser, a copied cookie too): its version moves on."""
+    conn.execute(text("INSERT INTO admin_session_versions (admin_id, version) VALUES (:admin_id, 1) "
+                      "ON CONFLICT (admin_id) DO UPDATE SET version = admin_session_versions.version + 1"),
+                 {"admin_id": admin_id})
+
+
+# An HR account with its session version (0 until its first sign-out or password change).
+_ADMIN = (select(db.admins, func.coalesce(db.admin_session_versions.c.version, 0).label("session_version"))
+          .select_from(db.admins.outerjoin(db.admin_session_versions,
+                                           db.admin_session_versions.c.admin_id == db.admins.c.id)))
+
+
+def set_password(conn: Connection, email: str, password: str, actor: str) -> None:
+    """Change an HR account's password; every session of the account ends."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AdminError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+    admin = conn.execute(select(db.admins).where(db.admins.c.email == email_key(email))).first()
+    if admin is None:
+        raise AdminError(f"there is no HR account for {email}")
+    conn.execute(update(db.admins).where(db.admins.c.id == admin.id).values(
+        password_hash=generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"])))
+    end_sessions(conn, admin.id)
+    ledger.append(conn, "admin password changed", actor, email=admin.email)
 
 
 @bp.post("/logout")
 def logout():
+    admin = current_admin()
+    if admin is not None:
+        with db.transaction() as conn:
+            end_sessions(conn, admin.id)
+            ledger.append(conn, "admin signed out", admin.email, ip=request.remote_addr or "unknown")
     session.clear()
     return redirect(url_for("auth.login"), 303)
 
@@ -108,7 +167,9 @@ def current_admin():
         g.admin = None
         if admin_id:
             with db.reading() as conn:
-                g.admin = conn.execute(select(db.admins).where(db.admins.c.id == admin_id)).first()
+                admin = conn.execute(_ADMIN.where(db.admins.c.id == admin_id)).first()
+            # A session from before the account's last sign-out or password change is over.
+            g.admin = admin if admin is not None and session.get("session_version") == admin.session_version else None
     return g.admin
 
 

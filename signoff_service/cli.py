@@ -9,8 +9,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import db, ledger, rounds
-from .auth import AdminError, create_admin
+from . import db, evidence, ledger, rounds
+from .auth import AdminError, create_admin, set_password
 from .csvio import InvalidPeople, parse_people
 from .protocols import UnknownProtocol, current_hash, find_version
 from .registers import links_csv, register_csv
@@ -116,13 +116,61 @@ def remind_command(round_id):
 @click.command("verify-ledger")
 @with_appcontext
 def verify_ledger_command():
-    """Recompute the audit ledger's hash chain; exit 1 naming the first bad entry."""
+    """Recompute the audit ledger's hash chain and check every signature record against its entry;
+    exit 1 naming the first problem."""
     with db.reading() as conn:
         report = ledger.verify(conn)
+        signatures = evidence.verify_signatures(conn) if report.ok else None
     if not report.ok:
         click.echo(f"ledger BROKEN: {report.problem}")
         sys.exit(1)
     click.echo(f"ledger OK: {report.entries} entries")
+    if not signatures.ok:
+        click.echo(f"signatures BROKEN: {signatures.problem}")
+        sys.exit(1)
+    click.echo(f"signatures OK: {signatures.checked} records match their ledger entries")
+    click.echo(f"head: entry {report.entries}, {report.head} (keep a copy elsewhere as an anchor)")
+
+
+@click.command("evidence")
+@click.argument("round_id")
+@click.argument("email")
+@click.option("--out", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the two files.")
+@with_appcontext
+def evidence_command(round_id, email, out_dir):
+    """The evidence pack for one person: a printable HTML page and a JSON file; prints their paths."""
+    from flask import render_template
+
+    with db.transaction() as conn:
+        round_row = _round(conn, round_id)
+        try:
+            pack = evidence.evidence_pack(conn, round_row, email, actor="cli")
+        except evidence.NoSuchPerson as e:
+            _fail(str(e))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"evidence-{round_id}-{evidence.file_safe(pack['person']['email'])}"
+    with current_app.test_request_context("/"):
+        html = render_template("admin/evidence.html", pack=pack)
+    for path, text in ((out_dir / f"{stem}.html", html), (out_dir / f"{stem}.json", evidence.evidence_json(pack))):
+        path.write_text(text, encoding="utf-8")
+        click.echo(str(path))
+
+
+@click.command("set-password")
+@click.argument("email")
+@click.option("--password", help="Omit to be prompted (keeps it out of shell history).")
+@with_appcontext
+def set_password_command(email, password):
+    """Change an HR account's password; every session of that account ends."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with db.transaction() as conn:
+            set_password(conn, email, password, actor="cli")
+    except AdminError as e:
+        _fail(str(e))
+    click.echo(f"changed the password of {email}; its sessions have ended", err=True)
 
 
 DEMO_PEOPLE = (  # invented demo people; the protocol text itself always comes from the library
@@ -142,15 +190,12 @@ def demo_command(admin_email, base_url):
     if base_url:
         current_app.config["BASE_URL"] = base_url.rstrip("/")
     password = secrets.token_urlsafe(12)
-    from sqlalchemy import select, update
-    from werkzeug.security import generate_password_hash
+    from sqlalchemy import select
 
     with db.transaction() as conn:
         existing = conn.execute(select(db.admins.c.id).where(db.admins.c.email == admin_email)).first()
         if existing:  # a rerun gets a fresh password for the same demo account
-            conn.execute(update(db.admins).where(db.admins.c.id == existing.id)
-                         .values(password_hash=generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"])))
-            ledger.append(conn, "admin password reset", "demo", email=admin_email)
+            set_password(conn, admin_email, password, actor="demo")
         else:
             create_admin(conn, admin_email, password, actor="demo")
         # A rerun shows the same demo round (with whatever was signed in it) rather than adding another,
@@ -193,7 +238,7 @@ def settings_command():
 
 
 COMMANDS = (settings_command, init_db_command, create_admin_command, open_round_command, links_command, register_command,
-            remind_command, verify_ledger_command, demo_command)
+            remind_command, verify_ledger_command, evidence_command, set_password_command, demo_command)
 
 
 def init_app(app) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -58,9 +59,11 @@ def check_person(row: int, name: str, email: str, role: str, extra: dict[str, st
         errors.append(RowError(row, "email", f"{email!r} is not an email address"))
     if role not in ROLES:
         errors.append(RowError(row, "role", f"{role!r} is not one of: {', '.join(ROLES)}"))
-    for column, value in [("name", name), ("email", email), *extra.items()]:
+    for column, value in [("name", name), ("email", email), ("role", role), *extra.items()]:
         if len(value) > MAX_FIELD:
             errors.append(RowError(row, column, f"is longer than {MAX_FIELD} characters"))
+        if any(unicodedata.category(c) == "Cc" for c in " ".join(value.split())):
+            errors.append(RowError(row, column, "contains a control character (such as NUL), which is not text"))
     if errors:
         return None, errors
     cleaned = {k: (" ".join(v.split()) or None) for k, v in extra.items()}

@@ -25,6 +25,8 @@ metadata = MetaData()
 
 admins = Table("admins", metadata, Column("id", Text, primary_key=True), Column("email", Text),
                Column("password_hash", Text), Column("created_at", Text))
+admin_session_versions = Table("admin_session_versions", metadata, Column("admin_id", Text, primary_key=True),
+                               Column("version", Integer))
 login_failures = Table("login_failures", metadata, Column("id", Text, primary_key=True), Column("email", Text),
                        Column("ip", Text), Column("at", Text))
 rounds = Table("rounds", metadata, *(Column(n, Text) for n in (
@@ -84,10 +86,11 @@ def _sqlite_begin(connection: Connection) -> None:
 def init_app(app) -> None:
     url = app.config["DATABASE_URL"]
     if url is None:
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
         url = f"sqlite:///{Path(app.instance_path) / 'signoff.sqlite3'}"
         app.config["DATABASE_URL"] = url
     engine = make_engine(url)
+    _create_private(sqlite_file(engine))
     app.extensions["signoff.engine"] = engine
     app.extensions["signoff.write_engine"] = engine.execution_options(signoff_write=True)
     app.extensions["signoff.write_lock"] = sqlite_write_lock_path(engine)
@@ -117,12 +120,27 @@ def transaction() -> Iterator[Connection]:
 @contextmanager
 def sqlite_write_lock(lock_path: str) -> Iterator[None]:
     """Hold SQLite's write lock file (see sqlite_write_lock_path), queueing for it if need be."""
-    lock_fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
+    lock_fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
         fcntl.flock(lock_fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(lock_fd)  # releases the lock, after the commit or rollback
+
+
+def sqlite_file(engine: Engine) -> str | None:
+    """The SQLite database's file, or None (PostgreSQL, in-memory SQLite)."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return database
+
+
+def _create_private(path: str | None) -> None:
+    # Signatures, names and emails: readable by the service's user only. SQLite gives the -wal and
+    # -shm files the database file's permissions; an existing file is left as its owner set it.
+    if path is not None:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def sqlite_write_lock_path(engine: Engine) -> str | None:
@@ -136,10 +154,8 @@ def sqlite_write_lock_path(engine: Engine) -> str | None:
     does not queue here (migrations, another tool). The file is opened per transaction, so threads
     of one process queue too. None for PostgreSQL and in-memory SQLite.
     """
-    database = engine.url.database if engine.dialect.name == "sqlite" else None
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return f"{database}.write-lock"
+    database = sqlite_file(engine)
+    return f"{database}.write-lock" if database else None
 
 
 @contextmanager

@@ -2,7 +2,7 @@
 the generic one) or JSON for JSON clients."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request
+from flask import abort, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 
@@ -45,7 +45,17 @@ def handle_unexpected(error: Exception):
     return handle_http(InternalServerError())
 
 
+def refuse_nul_characters() -> None:
+    """No text field holds a NUL character (PostgreSQL cannot store one): a clear 400 on both
+    databases, before anything is read or written."""
+    for values in (request.args, request.form):
+        if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+            abort(400, description="The request contains a NUL character, which is not text. Check what was "
+                                   "typed or pasted and try again.")
+
+
 def init_app(app) -> None:
+    app.before_request(refuse_nul_characters)
     app.register_error_handler(HTTPException, handle_http)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

@@ -1,6 +1,7 @@
 """Sign-off rounds and the people in them: every change is one transaction with its ledger entries."""
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from collections import namedtuple
@@ -151,6 +152,16 @@ def record_first_open(conn: Connection, person, ip: str | None, user_agent: str 
         ledger.append(conn, "link opened", "signer", person.round_id, person.id, at=now, ip=ip, user_agent=user_agent)
 
 
+IDENTIFIED_BY = "personal link"
+
+
+def drawing_digest(drawn_signature: str | None) -> str | None:
+    """SHA-256 of the stored drawing (its data URL), as the ledger records it."""
+    if drawn_signature is None:
+        return None
+    return "sha256:" + hashlib.sha256(drawn_signature.encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class Acknowledgement:
     typed_name: str
@@ -168,7 +179,7 @@ _INSERT_SIGNATURE_FOR_LINK = text("""
                             name_on_record, typed_name, email, role, identified_by, agreed, drawn_signature,
                             signed_at, ip, user_agent)
     SELECT :receipt_id, p.id, p.round_id, r.council_id, r.version_id, r.content_hash, r.statements,
-           p.name, :typed_name, p.email, p.role, 'personal link', 1, :drawn_signature, :signed_at, :ip, :user_agent
+           p.name, :typed_name, p.email, p.role, :identified_by, 1, :drawn_signature, :signed_at, :ip, :user_agent
     FROM people p JOIN rounds r ON r.id = p.round_id
     WHERE p.id = :person_id AND p.removed_at IS NULL AND p.link_generation = :generation
     ON CONFLICT (person_id) DO NOTHING""")
@@ -183,13 +194,18 @@ def record_signature(conn: Connection, link: SigningLink, ack: Acknowledgement) 
     inserted = conn.execute(_INSERT_SIGNATURE_FOR_LINK, {
         "receipt_id": receipt_id, "typed_name": ack.typed_name, "drawn_signature": ack.drawn_signature,
         "signed_at": now, "ip": ack.ip, "user_agent": ack.user_agent, "person_id": person.id,
+        "identified_by": IDENTIFIED_BY,
         "generation": person.link_generation}).rowcount
     if inserted != 1:
         return conn.execute(_RECEIPT_OF_PERSON, {"person_id": person.id}).scalar()
+    # Everything the signature record holds, so verify-ledger can check the record against it
+    # (the drawing by its hash).
     ledger.append(conn, "signed", "signer", round_row.id, person.id, at=now, receipt=receipt_id,
                   council=round_row.council_id, version=round_row.version_id, content_hash=round_row.content_hash,
-                  statements=round_statements(round_row), typed_name=ack.typed_name, agreed=True,
-                  drawn_signature=ack.drawn_signature is not None, ip=ack.ip, user_agent=ack.user_agent)
+                  statements=round_statements(round_row), name_on_record=person.name, typed_name=ack.typed_name,
+                  email=person.email, role=person.role, identified_by=IDENTIFIED_BY, agreed=True,
+                  drawn_signature=ack.drawn_signature is not None, drawing_sha256=drawing_digest(ack.drawn_signature),
+                  ip=ack.ip, user_agent=ack.user_agent)
     return receipt_id
 
 
@@ -275,10 +291,8 @@ def all_rounds(conn: Connection) -> list[tuple]:
     return out
 
 
-def people_in_round(conn: Connection, round_row, role: str | None = None, status: str | None = None,
-                    limit: int | None = None, offset: int = 0):
-    """(how many match, the matching people by name): each with their signature, if any, and when they
-    last signed another version of the same council's protocol, if they did."""
+def _people_filter(round_row, role: str | None, status: str | None):
+    """(the people joined to their signatures, the conditions for the round, role and status asked for)."""
     conditions = [db.people.c.round_id == round_row.id, db.people.c.removed_at.is_(None)]
     if role:
         conditions.append(db.people.c.role == role)
@@ -291,8 +305,18 @@ def people_in_round(conn: Connection, round_row, role: str | None = None, status
             conditions.append(false())  # none are in that state today
         else:
             conditions.append(db.signatures.c.id.is_(None))
-    with_signature = db.people.outerjoin(db.signatures, db.signatures.c.person_id == db.people.c.id)
-    count = conn.execute(select(func.count()).select_from(with_signature).where(*conditions)).scalar_one()
+    return db.people.outerjoin(db.signatures, db.signatures.c.person_id == db.people.c.id), conditions
+
+
+def count_people(conn: Connection, round_row, role: str | None = None, status: str | None = None) -> int:
+    with_signature, conditions = _people_filter(round_row, role, status)
+    return conn.execute(select(func.count()).select_from(with_signature).where(*conditions)).scalar_one()
+
+
+def people_query(round_row, role: str | None = None, status: str | None = None):
+    """The matching people by name: each with their signature, if any, and when they last signed
+    another version of the same council's protocol, if they did."""
+    with_signature, conditions = _people_filter(round_row, role, status)
     # Per listed person (a correlated subquery), so a page of 100 looks up 100 people, not everyone.
     older_signer, older = db.people.alias("older_signer"), db.signatures.alias("older")
     older_signed_at = (select(func.max(older.c.signed_at))
@@ -300,13 +324,19 @@ def people_in_round(conn: Connection, round_row, role: str | None = None, status
                        .where(older_signer.c.email_key == db.people.c.email_key,
                               older.c.council_id == round_row.council_id, older.c.version_id != round_row.version_id)
                        .scalar_subquery())
-    query = (select(db.people, db.signatures.c.id.label("receipt_id"), db.signatures.c.signed_at,
-                    older_signed_at.label("older_signed_at"))
-             .select_from(with_signature).where(*conditions)
-             .order_by(db.people.c.name, db.people.c.email_key))
+    return (select(db.people, db.signatures.c.id.label("receipt_id"), db.signatures.c.signed_at,
+                   older_signed_at.label("older_signed_at"))
+            .select_from(with_signature).where(*conditions)
+            .order_by(db.people.c.name, db.people.c.email_key))
+
+
+def people_in_round(conn: Connection, round_row, role: str | None = None, status: str | None = None,
+                    limit: int | None = None, offset: int = 0):
+    """(how many match, the matching people by name, `limit` of them from `offset`): see people_query."""
+    query = people_query(round_row, role, status)
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    return count, list(conn.execute(query))
+    return count_people(conn, round_row, role, status), list(conn.execute(query))
 
 
 def person_status(round_row, person_row) -> str:

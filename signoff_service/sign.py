@@ -5,7 +5,7 @@ import hmac
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from . import db, rounds
+from . import db, evidence, rounds
 from .csrf import csrf_token
 from .drawing import InvalidDrawing, check_drawing
 from .errors import render_error, sentence
@@ -219,6 +219,15 @@ def _signed_text(signature):
 
 
 def _verified_page(signature, round_row):
+    """The receipt as the register holds it, if the record still matches what was issued (its ledger
+    entry); else a plain statement that it does not."""
+    with db.reading() as conn:
+        changed = evidence.mismatches(signature, evidence.signed_entry(conn, signature))
+    if changed:
+        return render_error(409, "This record does not match what was issued",
+                            "The register's record of this acknowledgement has been changed since it was signed "
+                            f"(it differs in: {', '.join(changed)}), so it cannot be relied on. The audit ledger "
+                            "keeps what was recorded at signing. Please report this to HR.")
     return render_template("sign/verify.html", signature=signature, round=round_row,
                            statements=rounds.round_statements(signature))
 

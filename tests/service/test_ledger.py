@@ -25,7 +25,7 @@ def test_every_event_is_in_the_ledger_in_order(app, runner, signed_round):
     assert [e for _, e in events(app)] == ["round opened", "person added", "person added", "person added",
                                            "export", "link opened", "signed"]
     result = runner.invoke(args=["verify-ledger"])
-    assert result.exit_code == 0 and result.stdout.strip() == "ledger OK: 7 entries"
+    assert result.exit_code == 0 and result.stdout.splitlines()[0] == "ledger OK: 7 entries"
     with app.app_context(), db.reading() as conn:
         signed = conn.execute(select(db.ledger).where(db.ledger.c.event == "signed")).one()
     details = json.loads(signed.details)
@@ -57,7 +57,7 @@ def test_the_database_refuses_to_change_or_remove_ledger_entries(app, runner, si
             with app.app_context(), db.transaction() as conn:
                 conn.exec_driver_sql("TRUNCATE ledger")
     result = runner.invoke(args=["verify-ledger"])
-    assert result.exit_code == 0 and result.stdout.strip() == "ledger OK: 7 entries"
+    assert result.exit_code == 0 and result.stdout.splitlines()[0] == "ledger OK: 7 entries"
 
 
 def broken(runner) -> str:
@@ -129,4 +129,4 @@ def test_removing_a_person_and_reissuing_a_link_are_chained(app, client, runner,
         ("person removed", ids["ann@example.org"], "hr@example.org")]
     assert json.loads(rows[-1].details)["email"] == "ann@example.org"
     result = runner.invoke(args=["verify-ledger"])
-    assert result.exit_code == 0 and result.stdout.strip() == f"ledger OK: {rows[-1].seq} entries"
+    assert result.exit_code == 0 and result.stdout.splitlines()[0] == f"ledger OK: {rows[-1].seq} entries"

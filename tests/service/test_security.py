@@ -1,7 +1,11 @@
 """Links, CSRF, escaping, CSV injection, SQL metacharacters, login walls, body limits, secrets, headers."""
+import base64
 import csv
+import io
 import re
+import secrets
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -179,41 +183,68 @@ def test_oversize_drawing_is_refused_by_field(make_app, people_csv):
     assert response.status_code == 400 and "larger than 1 KB" in response.text
 
 
-@pytest.mark.parametrize("svg,ok", [
-    ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><path d="M0 0L5 5" stroke="black"/></svg>', True),
-    ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', False),
-    ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>', False),
-    ('<svg xmlns="http://www.w3.org/2000/svg"><image href="http://evil.example/x.png"/></svg>', False),
-    ('<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>', False),
+STROKES_SVG = '<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0L5 5" stroke="black"/></svg>'
+SCRIPT_SVG = ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
+              '<foreignObject><p>x</p></foreignObject></svg>')
+
+
+@pytest.mark.parametrize("drawing", [
+    "data:image/svg+xml;base64," + base64.b64encode(STROKES_SVG.encode()).decode(),
+    "data:image/svg+xml," + quote(SCRIPT_SVG),  # percent-encoded: no base64
+    "data:image/svg+xml;base64," + base64.b64encode(  # UTF-16 slips past a byte-level DOCTYPE check
+        ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">]>' + STROKES_SVG)
+        .encode("utf-16")).decode(),
+    "data:image/png," + "%89PNG%0D%0A%1A%0A",  # a PNG, but not base64
+    "data:text/html;base64,PHNjcmlwdD4=",
 ])
-def test_svg_drawings_only_strokes(svg, ok):
-    from signoff_service.drawing import InvalidDrawing, check_drawing
-    import base64
-    url = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    if ok:
-        assert check_drawing(url, 10_000) == url
-    else:
-        with pytest.raises(InvalidDrawing):
-            check_drawing(url, 10_000)
+def test_only_base64_png_drawings_are_accepted(client, runner, people_csv, drawing):
+    from signoff_service import db
+    from sqlalchemy import select
+    path = links(runner, open_round(runner, people_csv, "south-ribble"))["jane@example.org"]
+    response = sign(client, path, "Jane Smith", signature=drawing)
+    assert response.status_code == 400 and "must be a PNG image" in response.text
+    with client.application.app_context(), db.reading() as conn:
+        assert conn.execute(select(db.signatures)).all() == []
 
 
-def test_production_refuses_default_or_missing_secret(tmp_path):
+def test_a_png_drawing_is_decoded_and_checked():
+    from signoff_service.drawing import check_drawing
+    from .test_signing import png_image
+    png = png_image(600, 180)
+    spread = "data:image/png;base64," + base64.b64encode(png).decode()
+    assert check_drawing(spread, 200_000) == spread
+    with pytest.raises(Exception, match="not valid base64"):
+        check_drawing("data:image/png;base64,%89PNG", 200_000)
+
+
+PRODUCTION_BASE_URL = "https://signoff.example.gov.uk"
+
+
+def test_production_refuses_default_missing_or_weak_secret(tmp_path):
     url = f"sqlite:///{tmp_path / 'p.sqlite3'}"
-    for secret in (None, "", "dev", "changeme", "short-but-not-default"):
+    weak = (None, "", "dev", "changeme", "short-but-not-default",
+            "k" * 48, "abcd" * 12, "0123456789" * 4)  # long, but one letter or a short pattern repeated
+    for secret in weak:
         with pytest.raises(ConfigError, match="refusing to start in production"):
-            create_app({"ENV": "production", "SECRET_KEY": secret, "DATABASE_URL": url})
-    app = create_app({"ENV": "production", "SECRET_KEY": "k" * 48, "DATABASE_URL": url})
-    assert app.config["SECRET_KEY"] == "k" * 48
+            create_app({"ENV": "production", "SECRET_KEY": secret, "DATABASE_URL": url,
+                        "BASE_URL": PRODUCTION_BASE_URL})
+    strong = secrets.token_urlsafe(48)
+    app = create_app({"ENV": "production", "SECRET_KEY": strong, "DATABASE_URL": url, "BASE_URL": PRODUCTION_BASE_URL})
+    assert app.config["SECRET_KEY"] == strong
+    assert create_app({"ENV": "production", "SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": url,
+                       "BASE_URL": PRODUCTION_BASE_URL})  # 32 random hex digits are enough
 
 
 def test_production_secret_check_reads_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("SIGNOFF_ENV", "production")
+    monkeypatch.setenv("SIGNOFF_BASE_URL", PRODUCTION_BASE_URL)
     monkeypatch.setenv("SIGNOFF_DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
     monkeypatch.delenv("SIGNOFF_SECRET_KEY", raising=False)
     with pytest.raises(ConfigError):
         create_app()
-    monkeypatch.setenv("SIGNOFF_SECRET_KEY", "12345678901234567890123456789012345")  # digits: still a string
-    assert create_app().config["SECRET_KEY"] == "12345678901234567890123456789012345"
+    digits = "".join(secrets.choice("0123456789") for _ in range(40))  # random digits: still a string
+    monkeypatch.setenv("SIGNOFF_SECRET_KEY", digits)
+    assert create_app().config["SECRET_KEY"] == digits
 
 
 def test_development_generates_and_keeps_an_instance_secret(tmp_path):
@@ -369,3 +400,135 @@ def test_login_returns_only_to_hr_pages_never_another_site(client, auth, target,
     response = client.post(f"/admin/login?next={target}", data={
         "csrf_token": csrf_from(page.text), "email": "hr@example.org", "password": "correct horse battery staple"})
     assert response.status_code == 303 and response.headers["Location"] == lands
+
+
+# --- Issue 11: what the security review found ------------------------------------------------
+
+def test_a_header_splitting_next_still_signs_in_and_is_in_the_ledger(app, client, auth):
+    """`next=/admin/%0d%0a` used to answer 500 while the cookie worked and the ledger entry was lost."""
+    from sqlalchemy import select
+    from signoff_service import db
+    page = client.get("/admin/login")
+    response = client.post("/admin/login?next=/admin/%0d%0a", data={
+        "csrf_token": csrf_from(page.text), "email": "hr@example.org", "password": "correct horse battery staple"})
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/"
+    with app.app_context(), db.reading() as conn:
+        events = conn.execute(select(db.ledger.c.event)).scalars().all()
+    assert events[-1] == "admin signed in"
+
+
+def copied_session(client) -> str:
+    return client.get_cookie("session").value
+
+
+def test_signing_out_ends_every_session_of_the_account(app, client, auth):
+    auth.login()
+    other_browser = app.test_client()
+    page = other_browser.get("/admin/login")
+    other_browser.post("/admin/login", data={"csrf_token": csrf_from(page.text), "email": "hr@example.org",
+                                             "password": "correct horse battery staple"})
+    stolen = copied_session(client)
+    client.post("/admin/logout", data={"csrf_token": auth.csrf()})
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    assert replay.get("/admin/").status_code == 303  # the copied cookie no longer opens HR's pages
+    assert other_browser.get("/admin/").status_code == 303  # nor does the other browser's session
+    auth.login()
+    assert "Sign-off rounds" in client.get("/admin/").text
+
+
+def test_a_password_change_ends_every_session(app, client, auth, runner):
+    auth.login()
+    assert client.get("/admin/").status_code == 200
+    changed = runner.invoke(args=["set-password", "hr@example.org", "--password", "a brand new passphrase"])
+    assert changed.exit_code == 0, changed.output
+    assert client.get("/admin/").status_code == 303
+    assert auth.login().status_code == 400
+    assert auth.login(password="a brand new passphrase").status_code == 303
+
+
+def test_a_session_ends_after_a_working_day_idle(app, client, auth, monkeypatch):
+    import itsdangerous.timed
+    import time as real_time
+    auth.login()
+    assert client.get("/admin/").status_code == 200
+
+    class Later:
+        @staticmethod
+        def time():
+            return real_time.time() + 8 * 3600 + 60
+
+    monkeypatch.setattr(itsdangerous.timed, "time", Later)
+    assert client.get("/admin/").status_code == 303
+
+
+def test_production_needs_a_base_url_and_never_builds_links_from_the_host_header(tmp_path, people_csv):
+    url = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+    key = secrets.token_urlsafe(48)
+    with pytest.raises(ConfigError, match="SIGNOFF_BASE_URL"):
+        create_app({"ENV": "production", "SECRET_KEY": key, "DATABASE_URL": url})
+    app = create_app({"ENV": "production", "SECRET_KEY": key, "DATABASE_URL": url,
+                      "BASE_URL": PRODUCTION_BASE_URL + "/", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    runner, client = app.test_cli_runner(), app.test_client()
+    assert runner.invoke(args=["create-admin", "hr@example.org", "--password", "correct horse battery staple"]
+                         ).exit_code == 0
+    round_id = open_round(runner, people_csv, "south-ribble")
+    evil = {"Host": "evil.example"}
+    page = client.get("/admin/login", headers=evil)
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert "Secure" in page.headers["Set-Cookie"]
+    cookie = page.headers["Set-Cookie"].split(";")[0]
+    login = client.post("/admin/login", headers={**evil, "Cookie": cookie}, data={
+        "csrf_token": csrf_from(page.text), "email": "hr@example.org", "password": "correct horse battery staple"})
+    assert login.status_code == 303
+    cookie = login.headers["Set-Cookie"].split(";")[0]
+    exported = client.get(f"/admin/rounds/{round_id}/links.csv", headers={**evil, "Cookie": cookie})
+    links_in_csv = [row["link"] for row in csv.DictReader(exported.text.splitlines())]
+    assert len(links_in_csv) == 3 and all(link.startswith(PRODUCTION_BASE_URL + "/sign/") for link in links_in_csv)
+    assert "evil.example" not in exported.text
+
+
+def test_a_huge_page_number_is_the_last_page(client, auth, runner, people_csv):
+    round_id = open_round(runner, people_csv, "south-ribble")
+    auth.login()
+    for page in ("99999999999999999999", "-5", "x"):
+        response = client.get(f"/admin/rounds/{round_id}?page={page}")
+        assert response.status_code == 200 and "Jane Smith" in response.text, page
+
+
+def test_a_nul_byte_is_a_clear_400_on_both_databases(app, client, auth, runner, tmp_path):
+    from sqlalchemy import select
+    from signoff_service import db
+    bad = tmp_path / "people.csv"
+    bad.write_text("name,email,role\nJane\x00 Smith,jane@example.org,member\n")
+    result = runner.invoke(args=["open-round", "south-ribble", "--people", str(bad)])
+    assert result.exit_code == 1 and "row 2, column name: contains a control character" in result.output
+    auth.login()
+    form = {"csrf_token": auth.csrf("/admin/rounds/new"), "version": "south-ribble/2018-01", "due": "",
+            "statement": "", "people": "name,email,role\nJane\x00 Smith,jane@example.org,member\n"}
+    response = client.post("/admin/rounds/new", data=form)
+    assert response.status_code == 400 and "NUL" in response.text
+    upload = client.post("/admin/rounds/new", content_type="multipart/form-data", data={
+        **{k: v for k, v in form.items() if k != "people"},
+        "people_csv": (io.BytesIO(bad.read_bytes()), "people.csv")})
+    assert upload.status_code == 400 and "control character" in upload.text
+    login = client.post("/admin/login", data={"csrf_token": auth.csrf(), "email": "hr\x00@example.org",
+                                              "password": "x"})
+    assert login.status_code == 400 and "NUL" in login.text
+    with app.app_context(), db.reading() as conn:
+        assert conn.execute(select(db.rounds)).all() == []
+
+
+def test_the_database_and_key_files_are_private(tmp_path):
+    import stat
+    from flask import Flask
+    from signoff_service import config, db
+    instance = tmp_path / "instance"  # the service's defaults, in a fresh instance folder
+    fresh = Flask("signoff_service", instance_path=str(instance))
+    config.load_config(fresh, {"ENV": "development"})
+    db.init_app(fresh)
+    for name in ("secret_key", "signoff.sqlite3"):
+        mode = stat.S_IMODE((instance / name).stat().st_mode)
+        assert mode & 0o077 == 0, (name, oct(mode))
+    assert stat.S_IMODE(instance.stat().st_mode) & 0o077 == 0
+    fresh.extensions["signoff.engine"].dispose()
