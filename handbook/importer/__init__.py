@@ -174,7 +174,7 @@ def section_data(section: SectionDraft, suggester: TopicSuggester) -> dict:
                  "number": section.number, "title": section.title, "clauses": []}
     used: set[str] = set()
     previous_number: str | None = None
-    letters = iter(())
+    letters = iter("")
     paragraph = 0
     for item in section.items:
         if isinstance(item, dict):

@@ -180,7 +180,8 @@ def _drop_page_numbers(page, omitted, number: int):
     kept = []
     for i, line in enumerate(page):
         match = _PAGE_NUMBER.match(line[0].strip())
-        printed = int(re.search(r"\d+", line[0]).group()) if match else None
+        digits = re.search(r"\d+", line[0])
+        printed = int(digits.group()) if digits else -1
         if i in (0, len(page) - 1) and match and (match.group(1) or match.group(2) or abs(printed - number) <= 3):
             _omit(omitted, line[0], "Page number (page furniture).")
         else:
@@ -286,7 +287,7 @@ def read_docx(path: Path) -> SourceText:
             for row in block.rows:
                 lines.append("\t".join(cell.text.replace("\n", " ").strip() for cell in row.cells))
             lines.append("")
-    omitted = []
+    omitted: list[Omission] = []
     for section in document.sections:
         for part in (section.header, section.footer):
             text = " ".join(p.text.strip() for p in part.paragraphs if p.text.strip())
@@ -333,10 +334,8 @@ def read_html(path: Path) -> SourceText:
         if text and tag.name not in ("script", "style", "noscript", "template"):
             _omit(omitted, text, f"Web page {tag.name} (site navigation and furniture, not the protocol).")
         tag.decompose()
-    url = None
-    for selector in ({"name": "link", "attrs": {"rel": "canonical"}}, {"name": "meta", "attrs": {"property": "og:url"}}):
-        tag = soup.find(selector["name"], attrs=selector["attrs"])
-        url = url or (tag.get("href") or tag.get("content")) if tag else url
+    canonical = soup.find("link", rel="canonical") or soup.find("meta", property="og:url")
+    url = str(canonical.get("href") or canonical.get("content") or "") or None if canonical is not None else None
     title = " ".join(soup.title.get_text().split()) if soup.title else None
     root = soup.find("main") or soup.find("article") or soup.body or soup
     lines: list[str] = []

@@ -93,7 +93,7 @@ def lines_of(raw_lines: list[str]) -> list[Line]:
 @dataclass
 class ListState:
     style: str
-    items: list[dict]
+    items: list  # of str | dict (an item with a label or nested content)
     indent: int
     last_label: str | None = None
     parent: dict | None = None  # a list introduced by a paragraph inside an item: that item
@@ -260,12 +260,12 @@ class StructureFinder:
                 self.signature_fields([f.text for f in fields], line.number)
                 i += len(fields)
                 continue
-            heading = self._section_heading(line, self._expected_section())
-            if heading:
+            numbered = self._section_heading(line, self._expected_section())
+            if numbered:
                 self.end_clause()
                 if self.section is None:
                     self.front_matter(front)
-                self.start_section(heading[0], heading[1], line)
+                self.start_section(numbered[0], numbered[1], line)
             elif self.section is None:
                 if not self.numbered_sections and (line.heading or self._bare_heading(lines, i)) and front \
                         and self._title_known(front) and not (line.heading and _TITLE.search(line.text)
@@ -575,9 +575,9 @@ class StructureFinder:
 
     def _check_sequence(self, before: ClauseDraft, clause: ClauseDraft, section: SectionDraft) -> None:
         try:
-            last = [int(p) for p in before.number.split(".")]
-            this = [int(p) for p in clause.number.split(".")]
-        except (AttributeError, ValueError):
+            last = [int(p) for p in (before.number or "").split(".")]
+            this = [int(p) for p in (clause.number or "").split(".")]
+        except ValueError:
             return
         if this == last:
             clause.notes.append(self.review(clause.line, f"the number {clause.number} is printed twice in a row; "
@@ -624,6 +624,7 @@ class StructureFinder:
                 and not (clause.content and _block_text(clause.content[-1]).rstrip().endswith((":", ":-"))):
             # Printed at the level of the numbered paragraphs, not inside one: an unnumbered paragraph.
             self.clause = ClauseDraft(None, line.number, sibling=True, bullet_indent=line.indent)
+            assert self.section is not None
             self.section.items.append(self.clause)
             self.clause.content.append(text)
             return
@@ -762,7 +763,7 @@ class StructureFinder:
                 continue
             before = next((c for c in reversed(clauses[:index]) if c.number), None)
             after = next((c for c in clauses[index + 1:] if c.number or c.sibling), None)
-            if before is None:
+            if before is None or before.number is None:
                 continue
             parts = before.number.split(".")
             if not parts[-1].isdigit():

@@ -26,7 +26,7 @@ class TopicSuggester:
         # Each topic's own words (title and definition), for clauses the vocabulary says nothing about.
         self.topic_words = {t.id: set(_stems(f"{t.title} {t.definition}")) - _COMMON for t in library.topics}
 
-    def suggest(self, text: str, parts: list[str] = ()) -> tuple[str, ...]:
+    def suggest(self, text: str, parts: tuple[str, ...] | list[str] = ()) -> tuple[str, ...]:
         """The MAX_SUGGESTIONS topics the clause mentions most, then the one each of its parts
         (paragraphs, list items) mentions most, so a long list of duties gets more than three;
         never none."""
