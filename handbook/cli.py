@@ -124,6 +124,9 @@ def cmd_import(args) -> int:
     if out.exists() and not args.force:
         print(f"error: {out} already exists; choose another --out, or --force to replace it", file=sys.stderr)
         return 1
+    if not out.parent.is_dir():
+        print(f"error: {out.parent} is not a folder; create it or choose another --out", file=sys.stderr)
+        return 1
     try:
         library = load_library(args.root)
         draft = import_protocol(args.sources, args.council, library, name=args.name, council_type=args.type,
@@ -147,6 +150,8 @@ def cmd_import(args) -> int:
         return 1
     out.write_text(text, encoding="utf-8")
     _print_import_summary(draft, out)
+    if out.stem != args.council:
+        print(f"note: name the file {args.council}.yaml when it joins protocols/ (files are named after their council)")
     return 0
 
 
