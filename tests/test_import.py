@@ -3,6 +3,7 @@ wording (tests/fixtures/import/, see its README), every seed document imported t
 validates, and bad sources refused with one line, writing nothing."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -215,6 +216,9 @@ def test_a_pdf_with_page_numbers_running_headers_and_a_contents_page(library, tm
     assert found["c2-3"]["content"][1]["list"]["items"][0] == {"label": "(i)", "text": "change their advice;"}
     assert found["c2-7"]["content"] == [{"table": {"columns": ["Members", "Officers"], "rows": [["Lead", "Advise"]]}}]
     assert draft.data["versions"][0]["signature"]["fields"] == ["Signed", "Full Name", "Date"]
+    # A note for review says where to look in the PDF: its page, not a line of extracted text.
+    assert re.fullmatch(r"For review \(import, page [0-9]+\): the numbering jumps from 1.3 to 1.5;.*",
+                        found["c1-5"]["editorial_notes"][0])
     assert draft.fidelity.coverage == 1.0
 
 
@@ -224,6 +228,7 @@ def test_a_word_document_with_numbered_paragraphs(library, tmp_path):
     draft = import_protocol([make_docx(IMPORT / "numbered.txt", tmp_path)], "testshire", library)
     found = clauses(draft.data)
     assert list(found)[:3] == ["c1-1", "c1-2", "c1-3"]
+    assert found["c1-5-2"]["editorial_notes"][0].startswith("For review (import, paragraph ")
     assert found["c2-5"]["content"][1]["list"]["items"][0]["content"][0]["list"]["items"] == ["In meetings.", "In writing."]
     assert "Running header" in reasons(draft.data)[
         "PROTOCOL FOR MEMBER/OFFICER RELATIONS (TEST FIXTURE, INVENTED WORDING)"]

@@ -67,7 +67,7 @@ def import_protocol(sources: list[str | Path], council_id: str, library: Library
     if council_type not in COUNCIL_TYPES:
         raise SourceError(f"council type {council_type!r} is not known: use one of {', '.join(COUNCIL_TYPES)}")
     source = read_sources(sources)
-    found = find_structure(source.lines, name)
+    found = find_structure(source.lines, name, source.place)
     if not any(isinstance(c, ClauseDraft) for s in found.sections for c in s.items):
         raise SourceError(f"{source.path}: no sections or paragraphs of a protocol were found in the text")
     data = protocol_data(found, source, council_id, name, council_type, library, sources_root)

@@ -32,7 +32,14 @@ class SourceText:
     omitted: list[Omission] = field(default_factory=list)
     url: str | None = None  # a saved web page's own address, where it records one
     title: str | None = None  # a web page's title
-    parts: list["SourceText"] = field(default_factory=list)  # the files read, when several
+    parts: list[SourceText] = field(default_factory=list)  # the files read, when several
+    places: list[str] | None = None  # where each line is, when "line N" would not find it ("page 3")
+
+    def place(self, line: int) -> str:
+        """Where 1-based `line` of the text is in the source, for a person with the source open."""
+        if self.places and 0 < line <= len(self.places):
+            return self.places[line - 1]
+        return f"source line {line}"
 
     @property
     def text(self) -> str:
@@ -73,10 +80,13 @@ def read_sources(paths: list[str | Path]) -> SourceText:
     if len(sources) == 1:
         return sources[0]
     lines: list[str] = []
+    places: list[str] = []
     for source in sources:
+        name = Path(source.path).name
+        places += [f"{name}, {source.place(n)}" for n in range(1, len(source.lines) + 2)]
         lines += source.lines + [""]
     return SourceText(", ".join(s.path for s in sources), lines,
-                      [o for s in sources for o in s.omitted], parts=sources)
+                      [o for s in sources for o in s.omitted], parts=sources, places=places)
 
 
 # --- Plain text ------------------------------------------------------------------------------
@@ -122,11 +132,14 @@ def read_pdf(path: Path) -> SourceText:
     omitted: list[Omission] = []
     pages = [_drop_page_numbers(page, omitted, index + 1) for index, page in enumerate(pages)]
     pages = _drop_running_lines(pages, omitted)
-    pages = _drop_contents_pages(pages, omitted)
+    numbered = _drop_contents_pages(list(enumerate(pages, 1)), omitted)
     lines: list[str] = []
-    for page in pages:
-        lines += _reflow(page) + [""]
-    return SourceText(str(path), lines, omitted)
+    places: list[str] = []
+    for number, page in numbered:
+        text = _reflow(page) + [""]
+        lines += text
+        places += [f"page {number}"] * len(text)
+    return SourceText(str(path), lines, omitted, places=places)
 
 
 def _page_lines(page) -> list[tuple[str, float, float, float]]:
@@ -192,14 +205,14 @@ def _drop_page_numbers(page, omitted, number: int):
 def _drop_contents_pages(pages, omitted):
     """A page headed 'Contents' whose lines end in page numbers is a contents table."""
     out = []
-    for page in pages:
+    for number, page in pages:
         texts = [t for t, *_ in page]
         if texts and texts[0].strip().lower() in ("contents", "table of contents") and \
                 sum(bool(_CONTENTS_ENTRY.match(t)) for t in texts[1:]) >= max(1, (len(texts) - 1) // 2):
             _omit(omitted, "\n".join(texts), "Contents table: its entries repeat the section headings "
                   "and its page numbers are page furniture.")
             continue
-        out.append(page)
+        out.append((number, page))
     return out
 
 
@@ -278,22 +291,29 @@ def read_docx(path: Path) -> SourceText:
     from docx.text.paragraph import Paragraph as DocxParagraph
 
     lines: list[str] = []
+    places: list[str] = []
+    paragraphs = tables = 0
     for block in document.iter_inner_content():
         if isinstance(block, DocxParagraph):
             line = _docx_paragraph(block)
             if line is not None:
+                paragraphs += 1
                 lines += [line, ""]
+                places += [f"paragraph {paragraphs}"] * 2
         elif isinstance(block, DocxTable):
-            for row in block.rows:
+            tables += 1
+            for row_number, row in enumerate(block.rows, 1):
                 lines.append("\t".join(cell.text.replace("\n", " ").strip() for cell in row.cells))
+                places.append(f"table {tables}, row {row_number}")
             lines.append("")
+            places.append(f"table {tables}")
     omitted: list[Omission] = []
     for section in document.sections:
         for part in (section.header, section.footer):
             text = " ".join(p.text.strip() for p in part.paragraphs if p.text.strip())
             if text:
                 _omit(omitted, text, "Running header or footer of the Word document (page furniture).")
-    return SourceText(str(path), lines, omitted)
+    return SourceText(str(path), lines, omitted, places=places)
 
 
 def _docx_paragraph(paragraph) -> str | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .readers import Omission
 
-REVIEW = "For review (import, source line {line}): "
+REVIEW = "For review (import, {place}): "
 
 # --- Lines ------------------------------------------------------------------------------------
 
@@ -200,7 +200,8 @@ def control_field(label: str) -> str | None:
 
 
 class StructureFinder:
-    def __init__(self, raw_lines: list[str], council_name: str | None = None):
+    def __init__(self, raw_lines: list[str], council_name: str | None = None, place=None):
+        self.place = place  # line number -> where a person finds it in the source ("page 3")
         self.lines = lines_of(raw_lines)
         self.council_name = council_name
         self.found = Found()
@@ -211,7 +212,8 @@ class StructureFinder:
     # -- helpers --
 
     def review(self, line: int, text: str) -> str:
-        return REVIEW.format(line=line) + text
+        place = self.place(line) if self.place else f"source line {line}"
+        return REVIEW.format(place=place) + text
 
     def omit(self, text: str, reason: str) -> None:
         if text.strip() and not any(o.text == text for o in self.found.omitted):
@@ -786,5 +788,5 @@ class StructureFinder:
                                                 "paragraph before, move its text there."))
 
 
-def find_structure(raw_lines: list[str], council_name: str | None = None) -> Found:
-    return StructureFinder(raw_lines, council_name).run()
+def find_structure(raw_lines: list[str], council_name: str | None = None, place=None) -> Found:
+    return StructureFinder(raw_lines, council_name, place).run()
