@@ -22,6 +22,7 @@
   const MAX_PAGES = 8;           // pages whose clauses are ranked per query
   const DEBOUNCE_MS = 80;
   const HIDDEN_WEIGHT = 0.85;     // a reader's word (hidden vocabulary) counts a little less than the protocol's own
+  const TOPIC_WEIGHT = 0.4;      // a reader's word of a topic the clause is tagged with
   const TITLE_WEIGHT = 1.2;      // a word of the clause's own title ("Officers can expect from councillors")
   const OWN_COUNCIL = 1.08;      // the reader's own council, when otherwise about equal
   const OTHER_PAGE = 0.5;        // a section of a page that is not a protocol (home, about, ...)
@@ -95,25 +96,29 @@
   // --- Ranking clauses -----------------------------------------------------------------------
 
   const isHeading = (a) => /^h[1-6]$/i.test(a.element) && a.id;
-  const isHiddenWords = (a) => a.element === "span" && a.id && a.id.startsWith("hbv-");
+  // Hidden reader's words (search.py): for the protocol words a clause uses, and for its topics.
+  const HIDDEN = { "hbv-": HIDDEN_WEIGHT, "hbt-": TOPIC_WEIGHT };
+  const hiddenWeight = (a) => (a.element === "span" && a.id ? HIDDEN[a.id.slice(0, 4)] : undefined);
   const wordsOf = (text) => (text || "").split(/\s+/).filter(Boolean);
 
-  // A page split at its headings with ids: each part's word range, its own text range (without
-  // the heading's words and the hidden reader's words) and the hidden words' range.
+  // A page split at its headings with ids: each part's word range, where its own text starts
+  // (after the heading's words), and the ranges of hidden reader's words with their weights.
   function sections(data) {
     const words = data.content.split(/\s+/);
     const anchors = (data.anchors || []).slice().sort((a, b) => a.location - b.location);
     const heads = anchors.filter(isHeading);
-    const hidden = anchors.filter(isHiddenWords);
+    const hidden = anchors.filter((a) => hiddenWeight(a) !== undefined);
     return heads.map((head, i) => {
       const end = i + 1 < heads.length ? heads[i + 1].location : words.length;
       const own = wordsOf(head.text).length;
-      const hid = hidden.find((h) => h.location >= head.location && h.location < end);
-      const hiddenRange = hid ? [hid.location, hid.location + wordsOf(hid.text).length] : [end, end];
-      const visible = (end - head.location - own) - (hiddenRange[1] - hiddenRange[0]);
-      return { head, start: head.location, end, textStart: head.location + own, hiddenRange, visible, words };
+      const ranges = hidden.filter((h) => h.location >= head.location && h.location < end)
+        .map((h) => ({ from: h.location, to: h.location + wordsOf(h.text).length, weight: hiddenWeight(h) }));
+      const visible = (end - head.location - own) - ranges.reduce((n, r) => n + r.to - r.from, 0);
+      return { head, start: head.location, end, textStart: head.location + own, ranges, visible, words };
     });
   }
+
+  const hiddenAt = (part, loc) => part.ranges.find((r) => loc >= r.from && loc < r.to);
 
   function scoreSections(page, found, terms, idf) {
     const parts = sections(page.data).filter((part) => part.visible > 0);
@@ -126,17 +131,18 @@
         const locations = (found[t].get(page.id) || []).filter((loc) => loc >= part.start && loc < part.end
           && matches(part.words[loc], term));
         if (!locations.length) return;
-        const visible = locations.filter((loc) => loc < part.hiddenRange[0] || loc >= part.hiddenRange[1]);
+        const visible = locations.filter((loc) => !hiddenAt(part, loc));
         visible.forEach((loc) => marks.add(loc));
         const inTitle = visible.some((loc) => loc < part.textStart);
-        const weight = inTitle ? TITLE_WEIGHT : visible.length ? 1 : HIDDEN_WEIGHT;
+        const weight = inTitle ? TITLE_WEIGHT : visible.length ? 1
+          : Math.max(...locations.map((loc) => hiddenAt(part, loc).weight));
         score += idf[t] * weight * (1 + 0.1 * Math.log(locations.length));
         covered += idf[t];
       });
       if (!score) continue;
       const total = idf.reduce((a, b) => a + b, 0);
-      score *= 0.5 + 0.5 * covered / total;                          // more of the question, higher
-      score /= 1 + 0.12 * Math.max(0, Math.log(part.visible / 60));  // long clauses hold words by chance
+      score *= 0.3 + 0.7 * covered / total;                          // more of the question, higher
+      score /= 1 + 0.18 * Math.max(0, Math.log(part.visible / 60));  // long clauses hold words by chance
       if (page.data.meta.kind !== "clauses") score *= OTHER_PAGE;
       if (page.own) score *= OWN_COUNCIL;
       results.push({ score, covered, part, marks, page });
@@ -233,7 +239,7 @@
     const { part, marks } = hit;
     const visible = [];
     for (let loc = part.textStart; loc < part.end; loc++) {
-      if (loc >= part.hiddenRange[0] && loc < part.hiddenRange[1]) continue;
+      if (hiddenAt(part, loc)) continue;
       visible.push(loc);
     }
     const size = 30;
@@ -358,6 +364,7 @@
     const ownCouncil = here ? `/councils/${here[1]}/` : null;
     let pagefind = null;
     let extra = null;
+    let counts = null;
     let latest = 0;
     let timer = null;
 
@@ -398,8 +405,11 @@
         }
         found.push(byPage);
       });
-      const all = await module.search(null, { filters });
-      const n = Math.max(1, all.results.length);
+      // How many pages are searched (for how rare each word is): the filter counts, one small
+      // file; a search for everything would fetch the whole index.
+      counts = counts || await module.filters();
+      const version = (counts && counts.version) || {};
+      const n = Math.max(1, filters.version ? version[filters.version] || 0 : Object.values(version).reduce((a, b) => a + b, 0));
       const idf = searches.map((s) => Math.log(1 + n / Math.max(1, s.results.length)));
       // A page's promise: the rare words it holds, each by how well Pagefind scores it there.
       const best = searches.map((s) => Math.max(1e-9, ...s.results.map((r) => r.score)));
