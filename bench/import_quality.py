@@ -166,7 +166,7 @@ def main() -> int:
     library = load_library(PROTOCOLS)
     seeds = seeds_dir()
     hands = hand_files()
-    print(f"seeds: {seeds.relative_to(ROOT.parent) if seeds.is_relative_to(ROOT.parent) else seeds}")
+    print(f"seeds: {seeds.relative_to(ROOT) if seeds.is_relative_to(ROOT) else '../shared/seeds'}")
     print(f"{'source (hand transcription)':<50} {'clauses':>18} {'lists':>15} {'words':>8} {'precision':>9} "
           f"{'recall':>6} {'met':>5} {'time':>7}")
     results = []

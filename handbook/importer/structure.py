@@ -202,6 +202,7 @@ def control_field(label: str) -> str | None:
 class StructureFinder:
     def __init__(self, raw_lines: list[str], council_name: str | None = None, place=None):
         self.place = place  # line number -> where a person finds it in the source ("page 3")
+        self.pending: list[ClauseDraft] = []  # prose printed before the first section, under no heading
         self.lines = lines_of(raw_lines)
         self.council_name = council_name
         self.found = Found()
@@ -253,7 +254,8 @@ class StructureFinder:
                 while j < len(lines) and lines[j].cells is not None:
                     j += 1
                 heading = front.pop() if (self.section is None and front and front[-1].cells is None
-                                          and len(front[-1].text.split()) <= 4) else None
+                                          and len(front[-1].text.split()) <= 4
+                                          and parse_date(front[-1].text) is None) else None
                 self.table(lines[i:j], heading)
                 i = j
                 continue
@@ -317,14 +319,22 @@ class StructureFinder:
                 continue
             rest.append(line)
         after_title = False
-        for line in rest:
+        for index, line in enumerate(rest):
             text = line.text
             follows_title, after_title = after_title, False
-            if self.found.title is None and re.search(r"\bcouncil\b", text, re.I) and \
+            if len(text.split()) > 15:  # prose before the first section: text of the document
+                self.preamble(line, rest[index - 1] if index else None)
+            elif self.found.title is None and re.search(r"\bcouncil\b", text, re.I) and \
                     not re.search(r"protocol|relations|code", text, re.I):
                 self.omit(text, "The council's name printed above the title; recorded as council.name.")
             elif self.found.title is None and _TITLE.search(text):
                 self.found.title, after_title = text, True
+            elif parse_date(text) and not re.fullmatch(r"\d{4}", text):
+                self.found.date = self.found.date or parse_date(text)
+                self.omit(text, f"Date printed on the cover; recorded in ISO form as the version's date "
+                          f"({parse_date(text)}).")
+            elif index + 1 < len(rest) and len(rest[index + 1].text.split()) > 15 and len(text.split()) <= 6:
+                continue  # the heading of the prose after it (see preamble)
             elif follows_title and line.heading and control_field(text) is None and len(text.split()) <= 15:
                 self.found.subtitle = text
             elif re.fullmatch(r"\d{4}", text):
@@ -334,6 +344,26 @@ class StructureFinder:
                 self.found.document_control.setdefault("fields_printed_blank", []).append(text)
             else:
                 self.omit(text, "Cover or document-control heading with no protocol text of its own.")
+        if self.found.title is None and self.found.document_control.get("title"):
+            self.found.title = self.found.document_control["title"]
+
+    def preamble(self, line: Line, before: Line | None) -> None:
+        """Prose printed before the first section ("Executive Summary ..."): kept as an unnumbered
+        section under the heading printed above it, or, with none, flagged for a person to place."""
+        heading = before.text if before is not None and len(before.text.split()) <= 6 else None
+        clause = ClauseDraft(None, line.number, content=[line.text])
+        if heading is None:  # no title is invented: it waits at the head of the first section
+            clause.notes.append(self.review(line.number, "text printed before the first section, under no "
+                                            "heading: kept as an unnumbered paragraph at the start of the first "
+                                            "section; move it where it belongs."))
+            self.pending.append(clause)
+            return
+        if self.found.sections and self.found.sections[-1].title == heading:
+            section = self.found.sections[-1]
+        else:
+            section = SectionDraft(None, heading, line.number)
+            self.found.sections.append(section)
+        section.items.append(clause)
 
     # -- tables --
 
@@ -457,6 +487,8 @@ class StructureFinder:
     def start_section(self, number: str | None, title: str, line: Line) -> None:
         self.section = SectionDraft(number, title, line.number)
         self.found.sections.append(self.section)
+        self.section.items += self.pending
+        self.pending = []
         self.clause = None
         if line.text.lower().startswith("section"):
             self.omit("Section", "The word \"Section\" before each section number is structural: the "
