@@ -145,6 +145,8 @@ def naive_draft(text: str) -> dict:
 
 def run(label: str, source: Path, seed: Path, hand_path: Path, library) -> dict:
     started = time.perf_counter()
+    # Imported under the hand transcription's council id: the topic suggester then leaves that
+    # council's own tags out (leave-one-council-out), as for a council new to the handbook.
     draft = import_protocol([source], hand_path.stem, library)
     elapsed = time.perf_counter() - started
     hand = read_yaml(hand_path).data

@@ -79,7 +79,7 @@ def import_protocol(sources: list[str | Path], council_id: str, library: Library
 
 def protocol_data(found: Found, source: SourceText, council_id: str, name: str | None, council_type: str,
                   library: Library, sources_root: Path | None) -> dict:
-    suggester = TopicSuggester(library)
+    suggester = TopicSuggester(library, council_id)
     omitted: list[dict] = []
     for o in source.omitted + found.omitted:
         if not any(o.text == seen["text"] for seen in omitted):
