@@ -102,10 +102,19 @@ def review_markdown(library: Library, review: Review, page_path: str, today: dat
                 f'<ul class="hb-review-more">{items}</ul>', ""]
     out += ["## Clauses with no topic {#untagged}", ""]
     if review.untagged:
+        topics = {t.id: t.title for t in library.topics}
+
+        def suggested(clause) -> str:
+            if not clause.topics_suggested:
+                return ""
+            names = ", ".join(topics.get(t, t) for t in clause.topics_suggested)
+            return f" (suggested, not yet confirmed: {escape(names)})"
+
         items = "".join(f'<li><a href="{link.to(urls.clause_path(protocol, version), c.id)}">'
-                        f"{escape(clause_label(c))}</a></li>" for c in review.untagged)
-        out += ["<p>Clauses in force that no topic names, so no comparison reaches them.</p>", "",
-                f"<ul>{items}</ul>", ""]
+                        f"{escape(clause_label(c))}</a>{suggested(c)}</li>" for c in review.untagged)
+        out += ["<p>Clauses in force filed under no confirmed topic, so no comparison reaches them. Topics an "
+                "imported text was given by suggestion count only once someone has confirmed them.</p>", "",
+                f'<ul class="hb-review-untagged">{items}</ul>', ""]
     else:
         out += [f"<p>None: each of its {sum(1 for _ in version.clauses())} clauses in force is filed under at "
                 "least one topic.</p>", ""]

@@ -171,3 +171,26 @@ def test_review_page_prints_as_a_short_report(page, site_url):
     pdf = page.pdf(format="A4")
     pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
     assert 1 <= pages <= 12  # Sedgemoor: 19 differing answers and 5 topics on about ten A4 pages
+
+
+def test_review_page_works_by_keyboard(page, site_url):
+    page.goto(site_url + REVIEW)
+    # The protocol's own cited words open from the keyboard...
+    summary = page.locator(".hb-review-difference .hb-answer__quotes summary").first
+    quote = page.locator(".hb-review-difference .hb-answer__quotes blockquote").first
+    assert quote.is_hidden()
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert quote.is_visible()
+    # ...and from the top of the page Tab reaches the side-by-side link, which opens with this
+    # council already picked.
+    page.goto(site_url + REVIEW)
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.hb-review-tools') !== null"):
+            break
+    else:
+        raise AssertionError("Tab never reached the side-by-side link")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/compare/side-by-side/?a=sedgemoor")
+    assert page.input_value("#hb-pair-a") == "sedgemoor"

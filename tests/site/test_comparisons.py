@@ -230,3 +230,19 @@ def test_glossary_uses_agree_with_the_librarys_term_uses(library):
     uses = uses_by_term(library)
     for term in library.glossary:
         assert [(p.id, c.id) for p, c in uses[term.id]] == [(p.id, c.id) for p, c in term_uses(library, term)]
+
+
+def test_review_lists_clauses_in_force_filed_under_no_confirmed_topic(tmp_path):
+    """An imported draft's clauses carry suggested topics until someone confirms them: until then
+    no comparison reaches them, and the review says which they are."""
+    shutil.copytree(ROOT / "protocols", tmp_path, dirs_exist_ok=True)
+    text = (tmp_path / "sedgemoor.yaml").read_text()
+    clause = '    - id: c9-2\n      number: "9.2"\n      topics: [ward-members]\n'
+    assert clause in text
+    (tmp_path / "sedgemoor.yaml").write_text(text.replace(clause, clause.replace("topics:", "topics_suggested:")))
+    library = load_library(tmp_path)
+    markdown = review_page(library, "sedgemoor")
+    untagged = between(markdown, '<ul class="hb-review-untagged">', "</ul>")
+    assert 'href="../#c9-2">9.2</a> (suggested, not yet confirmed: Ward members)' in untagged
+    assert untagged.count("<li>") == 1
+    assert "None: each of its" in review_page(load_library(ROOT / "protocols"), "sedgemoor")
