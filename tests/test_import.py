@@ -204,6 +204,7 @@ def test_several_web_pages_in_order_with_their_addresses(library):
     assert [p["url"] for p in source["pages"]] == ["https://www.exampleshire.example/protocol/introduction",
                                                    "https://www.exampleshire.example/protocol/lobbying"]
     assert [p["file"] for p in source["pages"]] == ["page-introduction.html", "page-lobbying.html"]
+    assert [p["sections"] for p in source["pages"]] == [["s-introduction"], ["s-lobbying"]]
     why = reasons(draft.data)
     assert "Page last updated: 1 March 2024 (fixture)" in why and "navigation" in why["Introduction Lobbying"]
     lobbying = draft.data["versions"][0]["sections"][-1]
@@ -358,3 +359,13 @@ def test_fidelity_without_the_source_says_where_it_looked(tmp_path, capsys):
 def test_import_rejects_a_bad_council_id_before_reading(library):
     with pytest.raises(SourceError, match="council id 'Test Shire' is not valid"):
         import_protocol([IMPORT / "numbered.txt"], "Test Shire", library)
+
+
+def test_topic_suggestions_learn_from_other_councils_never_the_imported_one(library):
+    """Re-importing a council must not echo its own tags back as 'suggestions' (and the benchmark's
+    recall is leave-one-council-out for the same reason)."""
+    from handbook.importer.topics import TopicSuggester
+
+    own = sum(1 for v in library.protocol("sedgemoor").versions for c in v.clauses() if c.topics)
+    assert own > 0
+    assert len(TopicSuggester(library).tagged) - len(TopicSuggester(library, "sedgemoor").tagged) == own

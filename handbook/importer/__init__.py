@@ -101,6 +101,12 @@ def protocol_data(found: Found, source: SourceText, council_id: str, name: str |
     if not found.document_control_after:
         version["document_control"] = control
     version["sections"] = [section_data(s, suggester) for s in found.sections]
+    for page in data["source"].get("pages", []):  # which sections each web page holds
+        first, last = page.pop("_lines")
+        page["sections"] = [data_section["id"] for section, data_section in zip(found.sections, version["sections"])
+                            if first <= section.line <= last]
+        if not page["sections"]:
+            del page["sections"]
     if found.document_control_after:
         version["document_control"] = control
     if found.signature:
@@ -121,6 +127,7 @@ def source_data(source: SourceText, sources_root: Path | None, omitted: list[dic
         out["file"] = _relative(parts[0].path, sources_root)
     else:
         pages = []
+        first = 1
         for part in parts:
             page: dict = {}
             if part.url:
@@ -129,6 +136,8 @@ def source_data(source: SourceText, sources_root: Path | None, omitted: list[dic
                 page["title"] = part.title
             page["retrieved"] = datetime.date.fromtimestamp(Path(part.path).stat().st_mtime).isoformat()
             page["file"] = _relative(part.path, sources_root)
+            page["_lines"] = (first, first + len(part.lines))  # read_sources puts a blank line after each
+            first += len(part.lines) + 1
             pages.append(page)
         out["pages"] = pages
     out["omitted"] = omitted
