@@ -278,8 +278,23 @@ def answer_citations(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
                                   "give the value yes, no or conditional if a clause addresses it")
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?][\"')]? +[A-Z]")
+
+
+def answers_are_one_sentence(doc: SourceDocument, topics: dict) -> Iterator[Problem]:
+    """A question table shows one sentence per council: a second one is the start of a summary of
+    the protocol, which belongs in the quoted clauses, not the answer."""
+    for v_index, version in enumerate(doc.data["versions"]):
+        for key, answer in version.get("answers", {}).items():
+            if isinstance(answer, dict) and _SENTENCE_BREAK.search(answer["answer"]):
+                yield doc.problem(("versions", v_index, "answers", key, "answer"),
+                                  "an answer is one sentence; join its parts with a semicolon or a colon, "
+                                  "or leave the detail to the clauses it cites")
+
+
 PROTOCOL_RULES = (file_named_after_council, duplicate_ids, unknown_topics, clauses_without_topics,
-                  versions_in_order, answers_complete, answer_citations, page_sections_exist)
+                  versions_in_order, answers_complete, answer_citations, answers_are_one_sentence,
+                  page_sections_exist)
 
 
 def topic_rules(doc: SourceDocument) -> Iterator[Problem]:

@@ -63,6 +63,9 @@ EXPECTED = {
                             "'not-addressed' (the text is silent) or 'not-known' (the text is partial and silent)"
                             for q in ("political-groups.who-decides", "raising-concerns.time-limits")],
     # c-old is a clause of v1, not of v2, whose answer cites it.
+    "answer-two-sentences.yaml": ["43:62: versions[1].answers.purpose-and-status.guidance-or-binding.answer: an answer "
+                                  "is one sentence; join its parts with a semicolon or a colon, or leave the detail "
+                                  "to the clauses it cites"],
     "unknown-clause-reference.yaml": ["43:101: versions[1].answers.purpose-and-status.guidance-or-binding.clauses[1]: "
                                       "cites clause 'c-old', which is not in version 'v2'"],
 }
