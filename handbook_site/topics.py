@@ -33,13 +33,16 @@ def topic_list_markdown(library: Library, page_path: str = urls.topic_list_path(
     items = []
     for row in rows or coverage(library):
         topic = row.topic
-        councils = sum(1 for cell in row.cells if cell.clauses)
+        councils = sum(1 for cell in row.cells if cell.state == "addressed")
+        unknown = sum(1 for cell in row.cells if cell.state == "not-known")
+        # A partial text silent on the topic is neither addressing it nor not: say so.
+        known = f" ({unknown} only partly known, silent in the part known)" if unknown else ""
         items.append(f'<dt><a href="{link.to(urls.topic_path(topic.id))}">{escape(topic.title)}</a></dt>'
                      f"<dd>{escape(topic.definition)} <em>Addressed by {councils} of {len(library.protocols)} "
-                     f"protocols.</em></dd>")
+                     f"protocols{known}.</em></dd>")
     return "\n".join([front_matter("topic-list"), "# Topics", "",
                       "Every clause is tagged with the topics it addresses. Each topic's page sets the "
-                      "councils' clauses side by side.", "",
+                      "councils' clauses side by side, from each council's version in force.", "",
                       f'<dl class="hb-topics">{"".join(items)}</dl>', ""])
 
 

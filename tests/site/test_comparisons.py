@@ -18,7 +18,7 @@ from handbook_site.glossary_page import glossary_markdown
 from handbook_site.pages import protocol_markdown
 from handbook_site.review_page import review_markdown
 from handbook_site.side_by_side import council_data, side_by_side_markdown
-from handbook_site.topics import compare_markdown, question_table_markdown, topic_markdown
+from handbook_site.topics import compare_markdown, question_table_markdown, topic_list_markdown, topic_markdown
 from tests.conftest import FIXTURES, ROOT
 from tests.site.test_pages import meta
 
@@ -246,3 +246,11 @@ def test_review_lists_clauses_in_force_filed_under_no_confirmed_topic(tmp_path):
     assert 'href="../#c9-2">9.2</a> (suggested, not yet confirmed: Ward members)' in untagged
     assert untagged.count("<li>") == 1
     assert "None: each of its" in review_page(load_library(ROOT / "protocols"), "sedgemoor")
+
+
+def test_topic_list_counts_a_partial_text_as_not_known(library):
+    markdown = topic_list_markdown(library)
+    budget = between(markdown, 'href="budget-advice/"', "</dd>")
+    assert "Addressed by 2 of 5 protocols (1 only partly known, silent in the part known)." in budget
+    purpose = between(markdown, 'href="purpose-and-status/"', "</dd>")
+    assert "Addressed by 5 of 5 protocols." in purpose
