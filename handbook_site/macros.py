@@ -8,10 +8,11 @@ from __future__ import annotations
 from html import escape
 
 from handbook.citation import citation
-from handbook.model import Library
+from handbook.model import Library, Protocol
 from handbook.render import block_html
 
 from . import urls
+from .pages import summary_line
 from .render import Inline
 
 
@@ -57,9 +58,48 @@ def define_env(env) -> None:
                 f'<a href="{href}">{escape(citation(protocol, version, clause))}</a></p></blockquote>')
 
     @env.macro
-    def council_links() -> str:
-        """One link per council, to the version in force (for the home page)."""
-        items = "".join(f'<li><a href="{_link(env, urls.council_path(p))}">'
-                        f"{escape(p.council.name or p.title)}</a> ({escape(p.default_version.label)})</li>"
-                        for p in _library(env).protocols)
-        return f'<ul class="hb-council-links">{items}</ul>'
+    def site_owner() -> str:
+        """Who runs this copy of the handbook (mkdocs.yml extra.owner)."""
+        return escape(str(env.conf.extra.get("owner") or "the organisation that publishes this handbook"))
+
+    @env.macro
+    def contact_html() -> str:
+        """How to reach the owner (mkdocs.yml extra.contact_email / contact_url), as links."""
+        email, url = env.conf.extra.get("contact_email"), env.conf.extra.get("contact_url")
+        ways = ([f'email <a href="mailto:{escape(email)}">{escape(email)}</a>'] if email else []) + \
+               ([f'use <a href="{escape(url)}">the contact page</a>'] if url else [])
+        return " or ".join(ways) or "contact the organisation that publishes this handbook"
+
+    @env.macro
+    def find_your_council() -> str:
+        """The home page's "Find your council": every council with a short induction path (what its
+        protocol is, its contents, the full text, how to acknowledge it), filtered as the reader types
+        by handbook.js; without JavaScript it is a plain list."""
+        protocols = sorted(_library(env).protocols, key=start_order)
+        items = "".join(council_start_html(p, _link(env, urls.council_path(p))) for p in protocols)
+        return ('<div class="hb-finder" data-hb-finder hidden>'
+                '<label class="hb-finder__label" for="hb-council-filter">Type your council\'s name</label>'
+                '<input class="hb-finder__input" id="hb-council-filter" type="search" autocomplete="off" '
+                'spellcheck="false" aria-controls="hb-council-list" aria-describedby="hb-council-count">'
+                '<p class="hb-finder__count" id="hb-council-count" role="status"></p></div>'
+                f'<ul class="hb-start" id="hb-council-list" data-pagefind-ignore="all">{items}</ul>'
+                '<p class="hb-start__none" hidden>No council in the handbook matches that name. '
+                f'<a href="{_link(env, urls.council_list_path())}">See every council</a>.</p>')
+
+
+def start_order(protocol: Protocol) -> tuple:
+    """Councils whose protocol in force is known in full first, then by name."""
+    return (not protocol.default_version.complete, protocol.council.display_name.casefold())
+
+
+def council_start_html(protocol: Protocol, href: str) -> str:
+    version = protocol.default_version
+    council = protocol.council
+    words = " ".join(dict.fromkeys(x for x in (council.display_name, council.short_name, protocol.title) if x))
+    steps = [("#contents", "See what it covers"), ("#" + version.sections[0].id, "Read the full text"),
+             ("#acknowledge", "Acknowledge it")] if version.sections else [("#acknowledge", "Acknowledge it")]
+    path = "".join(f'<li><a href="{href}{anchor}">{text}</a></li>' for anchor, text in steps)
+    return (f'<li class="hb-start__council" data-hb-words="{escape(words.casefold())}">'
+            f'<h3 class="hb-start__name"><a href="{href}">{escape(council.display_name)}</a></h3>'
+            f'<p class="hb-start__what">{escape(protocol.title)}. {escape(summary_line(protocol, version))}</p>'
+            f'<ol class="hb-start__path" aria-label="Steps for {escape(council.display_name)}">{path}</ol></li>')

@@ -12,8 +12,8 @@ from handbook.model import DocumentControl, Library, Protocol, ProtocolVersion, 
 from handbook.render import signature_html
 
 from . import urls
+from .render import ClauseContext, editorial_note, human_date, md_text, scroll_region, section_markdown
 from .version_answers import comparison_markdown
-from .render import ClauseContext, editorial_note, human_date, md_text, section_markdown
 
 DOCUMENT_STATUS = {"guidance": "Guidance", "binding": "Binding", "not-stated": "Not stated"}
 
@@ -93,8 +93,8 @@ def review_history_html(control: DocumentControl) -> str:
                                                                  e.reason, e.outcome)) + "</tr>"
         for e in control.review_history)
     head = "".join(f'<th scope="col">{h}</th>' for h in ("Date", "Version", "By", "Reason", "Outcome"))
-    return (f'<table class="hb-history"><caption>Review history</caption><thead><tr>{head}</tr></thead>'
-            f"<tbody>{rows}</tbody></table>")
+    return scroll_region("Review history", f'<table class="hb-history"><caption>Review history</caption>'
+                                           f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
 def status_banner(protocol: Protocol, version: ProtocolVersion, link: urls.Linker) -> str:
@@ -140,15 +140,8 @@ def versions_html(protocol: Protocol, version: ProtocolVersion, link: urls.Linke
                     f'<td><span class="hb-status hb-status--{status}">{status.label}</span></td>'
                     f"<td>{changes}</td></tr>")
     head = "".join(f'<th scope="col">{h}</th>' for h in ("Version", "Dated", "Standing", "Changes"))
-    return f'<table class="hb-versions"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-
-
-def contents_html(version: ProtocolVersion) -> str:
-    items = "".join(f'<li><a href="#{s.id}">{escape(" ".join(x for x in (s.number, s.title) if x))}</a></li>'
-                    for s in version.sections)
-    extra = ('<li><a href="#signature">Signature block</a></li>'
-             if version.signature and not signature_in_last_section(version) else "")
-    return f'<nav class="hb-contents" aria-label="Contents"><ol>{items}{extra}</ol></nav>'
+    return scroll_region("Versions", f'<table class="hb-versions"><thead><tr>{head}</tr></thead>'
+                                     f'<tbody>{"".join(rows)}</tbody></table>')
 
 
 def signature_in_last_section(version: ProtocolVersion) -> bool:
@@ -170,24 +163,100 @@ def sign_action_html(protocol: Protocol, version: ProtocolVersion, signoff_url: 
     return f'<p class="hb-sign-note">{escape(reason)}{follow}</p>'
 
 
-def signature_markdown(protocol: Protocol, version: ProtocolVersion, signoff_url: str, link: urls.Linker) -> str:
+def signature_markdown(protocol: Protocol, version: ProtocolVersion) -> str:
+    """The signature block the source prints (part of the protocol's text)."""
     signature = version.signature
     in_section = signature_in_last_section(version)
     parts = [] if in_section else ["## Signature block {#signature}", ""]
-    anchor = ' id="signature"' if in_section else ""
-    if signature is not None:
-        html = [signature_html(signature, "signature" if in_section else None)]
-    else:
-        html = [f'<div class="hb-signature"{anchor}><p>This protocol prints no signature block; the sign-off '
-                "service records an acknowledgement that you have read this version.</p></div>"]
-    html.append(sign_action_html(protocol, version, signoff_url, link))
-    parts += ["".join(html), ""]
+    parts += [signature_html(signature, "signature" if in_section else None), ""]
     return "\n".join(parts)
+
+
+def summary_line(protocol: Protocol, version: ProtocolVersion) -> str:
+    """What this protocol is, in one line: its standing, version and date, and whether it says it
+    binds ("In force: Version 2, May 2018. It presents itself as guidance.")."""
+    status = protocol.standing(version)
+    dated = human_date(version.date)
+    version_name = version.label if not dated or dated in version.label else f"{version.label}, {dated}"
+    partial = "" if version.complete else " (only part of its text is known)"
+    binding = BINDING_SENTENCE.get(version.document_control.status or "not-stated", BINDING_SENTENCE["not-stated"])
+    return f"{STANDING_PHRASE[status]}: {version_name}{partial}. {binding}"
+
+
+STANDING_PHRASE = {Standing.IN_FORCE: "In force", Standing.SUPERSEDED: "Superseded version",
+                   Standing.PROPOSED: "Proposed revision", Standing.WITHDRAWN: "Withdrawn version"}
+BINDING_SENTENCE = {"guidance": "It presents itself as guidance.", "binding": "It presents itself as binding.",
+                    "not-stated": "It does not say whether it is binding or guidance."}
+
+
+def lede_html(protocol: Protocol, version: ProtocolVersion) -> str:
+    return f'<p class="hb-lede">{escape(summary_line(protocol, version))}</p>'
+
+
+def page_contents_html(version: ProtocolVersion) -> str:
+    """The page's contents: the protocol's sections, then how to acknowledge it and the details."""
+    sections = "".join(f'<li><a href="#{s.id}">{escape(" ".join(x for x in (s.number, s.title) if x))}</a></li>'
+                       for s in version.sections)
+    if version.signature and not signature_in_last_section(version):
+        sections += '<li><a href="#signature">Signature block</a></li>'
+    after = "".join(f'<li><a href="#{anchor}">{title}</a></li>' for anchor, title in PAGE_PARTS)
+    return (f'<nav class="hb-contents" aria-label="Contents"><ol class="hb-contents__text">{sections}</ol>'
+            f'<ul class="hb-contents__parts">{after}</ul></nav>')
+
+
+# The parts of a protocol page after the protocol's own text, in order (anchor, heading).
+PAGE_PARTS = (("acknowledge", "How to acknowledge this protocol"), ("versions", "Versions"),
+              ("document-details", "Document details"), ("about-this-transcription", "About this transcription"))
+
+
+def back_to_contents() -> str:
+    """An in-page link back to the contents after each section (in the flow of the page, so it can
+    never cover a clause's tools as a floating button would)."""
+    return ('<p class="hb-to-contents" data-pagefind-ignore="all"><a href="#contents">Back to contents</a></p>')
+
+
+def acknowledge_html(protocol: Protocol, version: ProtocolVersion, signoff_url: str, link: urls.Linker) -> str:
+    """How acknowledging works, then the way to do it (or why this version cannot be signed)."""
+    action = sign_action_html(protocol, version, signoff_url, link)
+    if signable(protocol, version) is not None:
+        return action
+    return ('<div class="hb-acknowledge">'
+            "<p>Councillors and officers acknowledge this protocol online, with a personal signing link: "
+            "your council's democratic services team (for councillors) or HR team (for officers) sends it "
+            "to you by email. The link opens this version's text with the acknowledgement at the end. "
+            "Signing records your name, the date and exactly which version you read, and gives you a receipt "
+            "to keep.</p>"
+            f"{action}"
+            '<p class="hb-sign-help">The button opens the sign-off service\'s page for this version, which '
+            "says how to get your link and whom to ask if it has not arrived. "
+            f'<a href="{link.to("about.md", "signing")}">More about signing</a>.</p></div>')
+
+
+def document_details_html(protocol: Protocol, version: ProtocolVersion, today: date) -> str:
+    """Document control, review history and the content hash: collapsed, for those who need them."""
+    return ('<details class="hb-details"><summary>Dates, owner, review history and content hash</summary>'
+            f"{document_control_html(protocol, version, today)}"
+            '<p class="hb-hash-help">The content hash is a fingerprint of this version\'s text: any change to '
+            "the wording, numbering or signature block gives a different hash. The sign-off service stores "
+            "it with every signature, so a signature can be matched to the exact text that was read.</p>"
+            "</details>")
+
+
+def transcription_html(protocol: Protocol, version: ProtocolVersion) -> str:
+    notes = "".join(f"<li>{escape(n)}</li>" for n in protocol.editorial_notes + version.editorial_notes)
+    intro = ("<p>The text above is transcribed word for word from the council's published document, with "
+             "the numbers it prints (in square brackets where the document omits one). Where the document "
+             "has a slip or the transcription had to make a choice, a note beside the clause says so. "
+             "Notes are the handbook's words, not the council's.</p>")
+    notes_html = f'<p>About this document as a whole:</p><ul class="hb-transcription-notes">{notes}</ul>' if notes else ""
+    return f'<div class="hb-transcription">{intro}{notes_html}</div>'
 
 
 def protocol_markdown(library: Library, protocol: Protocol, version: ProtocolVersion, page_path: str,
                       signoff_url: str, today: date) -> str:
-    """A protocol version's page: banner, document control, versions, contents, every clause, signature."""
+    """A protocol version's page, in the order a reader needs it: what it is (one line), its
+    contents, the text, how to acknowledge it; then its versions, the document details (collapsed)
+    and notes about the transcription."""
     link = urls.Linker(page_path)
     status = protocol.standing(version)
     kind = "protocol" if page_path == urls.council_path(protocol) else "version"
@@ -203,6 +272,7 @@ def protocol_markdown(library: Library, protocol: Protocol, version: ProtocolVer
            f"# {md_text(heading)}", ""]
     if protocol.subtitle:
         out += [f'<p class="hb-subtitle">{escape(protocol.subtitle)}</p>', ""]
+    out += [lede_html(protocol, version), ""]
     banner = status_banner(protocol, version, link)
     if banner:
         out += [banner, ""]
@@ -212,20 +282,17 @@ def protocol_markdown(library: Library, protocol: Protocol, version: ProtocolVer
         out += [editorial_note("This protocol was added recently and the topics its clauses are filed under "
                                "have not yet been reviewed, so its clauses are not yet listed on the topic pages.",
                                "Topics not yet reviewed"), ""]
-    out += ["## Document control {#document-control}", "", document_control_html(protocol, version, today), "",
-            versions_html(protocol, version, link), ""]
-    if version.signature is None:
-        out += [sign_action_html(protocol, version, signoff_url, link), ""]
-    out += ["## Contents {#contents}", "", contents_html(version), ""]
+    out += ["## Contents {#contents}", "", page_contents_html(version), ""]
     for section in version.sections:
-        out.append(section_markdown(section, ctx))
+        out += [section_markdown(section, ctx), back_to_contents(), ""]
     if version.signature is not None:
-        out.append(signature_markdown(protocol, version, signoff_url, link))
+        out.append(signature_markdown(protocol, version))
+    out += ["## How to acknowledge this protocol {#acknowledge}", "",
+            acknowledge_html(protocol, version, signoff_url, link), ""]
     out += comparison_markdown(library, protocol, version, link)
-    transcription = protocol.editorial_notes + version.editorial_notes
-    if transcription:
-        out += ["## Transcription notes {#transcription-notes}", "",
-                "".join(editorial_note(n) for n in transcription), ""]
+    out += ["## Versions {#versions}", "", versions_html(protocol, version, link), "",
+            "## Document details {#document-details}", "", document_details_html(protocol, version, today), "",
+            "## About this transcription {#about-this-transcription}", "", transcription_html(protocol, version), ""]
     return "\n".join(out)
 
 
@@ -234,12 +301,12 @@ def council_list_markdown(library: Library, page_path: str = urls.council_list_p
     rows = []
     for p in library.protocols:
         v = p.default_version
-        name = p.council.name or "(council not named in the source)"
+        name = p.council.display_name
         rows.append(f'<tr><td><a href="{link.to(urls.council_path(p))}">{escape(name)}</a></td>'
                     f"<td>{escape(p.title)}</td><td>{escape(v.label)}</td>"
                     f"<td>{len(p.versions)}</td></tr>")
     head = "".join(f'<th scope="col">{h}</th>' for h in ("Council", "Protocol", "Version in force", "Versions"))
+    table = f'<table class="hb-councils"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     return "\n".join([front_matter("council-list"), "# Councils", "",
                       f"The handbook holds {len(library.protocols)} member/officer protocols.", "",
-                      f'<table class="hb-councils"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>',
-                      ""])
+                      scroll_region("Councils", table), ""])

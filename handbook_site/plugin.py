@@ -5,7 +5,9 @@ glossary.py) that take library objects and return Markdown. Errors name the file
 """
 from __future__ import annotations
 
+import re
 from datetime import date
+from html import escape
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -23,6 +25,9 @@ from .site_pages import generated_data, generated_pages
 log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+# Theme template overrides (the footer: owner, contact, accessibility statement), ahead of the
+# theme's own templates but behind a site's custom_dir.
+THEME_OVERRIDES = Path(__file__).resolve().parent / "theme"
 ASSET_URL_DIR = "assets/handbook"
 STYLESHEETS = ("handbook.css",)
 SCRIPTS = ("handbook.js",)
@@ -60,6 +65,8 @@ class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
         return Path(self.config.protocols_dir) if self.config.protocols_dir else default_root()
 
     def on_config(self, config):
+        if str(THEME_OVERRIDES) not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_OVERRIDES))
         for name in STYLESHEETS:
             if f"{ASSET_URL_DIR}/{name}" not in config.extra_css:
                 config.extra_css.append(f"{ASSET_URL_DIR}/{name}")
@@ -96,9 +103,40 @@ class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
         # first), and popped: at 400 councils the blocks are 80 MB unpacked.
         return fragments.restore(output, fragments.unpack(self.stashed.pop(page.file.src_uri, b"")))
 
+    def on_post_page(self, output: str, *, page, config) -> str:
+        output = with_page_kind(output, page.meta.get("handbook_kind"), page.meta.get("handbook_version_status"))
+        return with_print_address(output, (config.site_url or "") + page.url)
+
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.protocols_dir))
         return server
+
+
+ARTICLE_OPEN = re.compile(r'<article class="md-content__inner[^"]*"[^>]*>')
+HEAD_CLOSE = "</head>"
+
+
+def with_page_kind(output: str, kind: str | None, standing: str | None = None) -> str:
+    """Names the kind of page (home, protocol, version, redline, topic, ...) and, for a protocol
+    version, its standing, in <meta> tags, so tests and tools can find every kind of page in the
+    built site."""
+    if not kind or HEAD_CLOSE not in output:
+        return output
+    tags = f'<meta name="handbook-page-kind" content="{escape(kind)}">'
+    if standing:
+        tags += f'<meta name="handbook-version-standing" content="{escape(str(standing))}">'
+    return output.replace(HEAD_CLOSE, tags + HEAD_CLOSE, 1)
+
+
+def with_print_address(output: str, address: str) -> str:
+    """A line shown only on paper, giving the page's address (Chromium prints no URL in @page
+    margin boxes). The site's configured address if it has one; handbook.js fills in the address
+    the page was read at."""
+    article = ARTICLE_OPEN.search(output)
+    if article is None:
+        return output
+    line = f'<p class="hb-print-only">Printed from <span class="hb-print-url">{escape(address)}</span></p>'
+    return output[:article.end()] + line + output[article.end():]
 
 
 def nav_paths(nav) -> list[str]:

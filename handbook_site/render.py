@@ -52,6 +52,12 @@ class Inline:
         return "".join(out)
 
 
+def scroll_region(label: str, table: str) -> str:
+    """A wide table in a region of its own that scrolls sideways (the page never does), which a
+    keyboard user can focus and scroll, and a screen reader names (as the library's protocol tables do)."""
+    return f'<div class="hb-table-wrap" tabindex="0" role="region" aria-label="{escape(label)}">{table}</div>'
+
+
 def editorial_note(text: str, title: str = "Editorial note") -> str:
     """A note by the handbook's transcribers (not protocol text), shown as an admonition."""
     return (f'<div class="admonition note hb-editorial"><p class="admonition-title">{escape(title)}</p>'

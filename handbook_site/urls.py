@@ -61,8 +61,11 @@ def glossary_path() -> str:
 
 
 def url_of(path: str) -> str:
-    """The page URL (use_directory_urls) of a source path: 'councils/wbc/index.md' -> 'councils/wbc/'."""
-    return "" if path == "index.md" else path[: -len("index.md")]
+    """The page URL (use_directory_urls) of a source path: 'councils/wbc/index.md' -> 'councils/wbc/',
+    'about.md' -> 'about/'."""
+    if path == "index.md" or path.endswith("/index.md"):
+        return path[: -len("index.md")]
+    return path[: -len(".md")] + "/" if path.endswith(".md") else path
 
 
 def clause_path(protocol: Protocol, version: ProtocolVersion) -> str:
