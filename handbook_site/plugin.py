@@ -101,9 +101,7 @@ class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):
     def on_post_page(self, output: str, *, page, config) -> str:
         # Restored as each page is written, not when it is converted (mkdocs converts them all
         # first), and popped: at 400 councils the blocks are 80 MB unpacked.
-        return fragments.restore(output, fragments.unpack(self.stashed.pop(page.file.src_uri, b"")))
-
-    def on_post_page(self, output: str, *, page, config) -> str:
+        output = fragments.restore(output, fragments.unpack(self.stashed.pop(page.file.src_uri, b"")))
         output = with_page_kind(output, page.meta.get("handbook_kind"), page.meta.get("handbook_version_status"))
         return with_print_address(output, (config.site_url or "") + page.url)
 
