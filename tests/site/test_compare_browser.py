@@ -127,7 +127,8 @@ def test_no_sideways_scroll_and_no_word_broken(browser, site_url, path, viewport
         width = page.evaluate("document.documentElement.clientWidth")
         assert width <= 320
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-        assert page.evaluate(BROKEN_WORDS, ".hb-answer, .hb-quoted-clause, .hb-pair__question h3, table.hb-questions tbody th") == []
+        assert page.evaluate(BROKEN_WORDS, ".hb-answer, .hb-quoted-clause, .hb-pair__question h3, table.hb-questions tbody th, "
+                                             "table.hb-matrix tbody") == []
     finally:
         context.close()
 
