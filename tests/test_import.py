@@ -369,3 +369,22 @@ def test_topic_suggestions_learn_from_other_councils_never_the_imported_one(libr
     own = sum(1 for v in library.protocol("sedgemoor").versions for c in v.clauses() if c.topics)
     assert own > 0
     assert len(TopicSuggester(library).tagged) - len(TopicSuggester(library, "sedgemoor").tagged) == own
+
+
+def test_word_automatic_numbering_is_printed_so_it_is_kept(library, tmp_path):
+    """Word prints the numbers of "List Number" paragraphs itself (they are not in the text):
+    the reader works them out as Word does, so the draft keeps them as labels."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("1. INTRODUCTION")
+    document.add_paragraph("1.1 Members should not ask officers to (invented fixture wording):")
+    for text in ("change their advice;", "act outside their remit; or", "attend party meetings."):
+        document.add_paragraph(text, style="List Number")
+    path = tmp_path / "numbered-automatically.docx"
+    document.save(str(path))
+    draft = import_protocol([path], "testshire", library)
+    items = clauses(draft.data)["c1-1"]["content"][1]["list"]
+    assert items["style"] == "numbered"
+    assert [(i["label"], i["text"]) for i in items["items"]] == [
+        ("1.", "change their advice;"), ("2.", "act outside their remit; or"), ("3.", "attend party meetings.")]

@@ -293,9 +293,10 @@ def read_docx(path: Path) -> SourceText:
     lines: list[str] = []
     places: list[str] = []
     paragraphs = tables = 0
+    numbering = WordNumbering(document)
     for block in document.iter_inner_content():
         if isinstance(block, DocxParagraph):
-            line = _docx_paragraph(block)
+            line = _docx_paragraph(block, numbering)
             if line is not None:
                 paragraphs += 1
                 lines += [line, ""]
@@ -316,14 +317,21 @@ def read_docx(path: Path) -> SourceText:
     return SourceText(str(path), lines, omitted, places=places)
 
 
-def _docx_paragraph(paragraph) -> str | None:
+def _docx_paragraph(paragraph, numbering: WordNumbering) -> str | None:
     text = paragraph.text.strip()
     if not text:
         return None
     style = (paragraph.style.name or "") if paragraph.style is not None else ""
+    label, depth = numbering.label(paragraph)  # Word's own numbering is printed, so it is kept
+    if label is not None:
+        text = text if label == "-" and style.startswith("Heading") else f"{label} {text}"
     if style.startswith("Heading") or style == "Title":
         level = int(style.split()[-1]) if style.split()[-1].isdigit() else 1
         return "#" * min(level + 1, 6) + " " + text
+    if style.startswith("List") and style.split()[-1].isdigit():  # "List Bullet 2": its own list, one level in
+        depth = max(depth, int(style.split()[-1]) - 1)
+    if label is not None:
+        return "  " * depth + text
     if style.startswith("List"):
         depth = int(style.split()[-1]) - 1 if style.split()[-1].isdigit() else 0
         return "  " * depth + "- " + text
@@ -331,6 +339,100 @@ def _docx_paragraph(paragraph) -> str | None:
     if runs and all(r.italic for r in runs):
         return f"*{text}*"
     return text
+
+
+_ROMANS = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+           (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in _ROMANS:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+class WordNumbering:
+    """The numbers Word prints before automatically numbered paragraphs ("1.", "4.2", "(a)", "(iii)"),
+    worked out as Word does: a counter per list and level, deeper levels restarting."""
+
+    _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+    def __init__(self, document):
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> level -> (format, text, start)
+        self.counters: dict[str, list[int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            return
+        w = self._W
+        abstract = {}
+        for node in root.iter(f"{w}abstractNum"):
+            levels = {}
+            for level in node.iter(f"{w}lvl"):
+                fmt, text, start = level.find(f"{w}numFmt"), level.find(f"{w}lvlText"), level.find(f"{w}start")
+                levels[int(level.get(f"{w}ilvl"))] = (fmt.get(f"{w}val") if fmt is not None else "decimal",
+                                                     text.get(f"{w}val") if text is not None else "",
+                                                     int(start.get(f"{w}val")) if start is not None else 1)
+            abstract[node.get(f"{w}abstractNumId")] = levels
+        for node in root.iter(f"{w}num"):
+            ref = node.find(f"{w}abstractNumId")
+            if ref is not None and ref.get(f"{w}val") in abstract:
+                self.levels[node.get(f"{w}numId")] = abstract[ref.get(f"{w}val")]
+
+    def _numbering_of(self, paragraph) -> tuple[str, int] | None:
+        w = self._W
+        for element in [paragraph._p] + self._styles(paragraph):
+            ppr = element.find(f"{w}pPr")
+            num = ppr.find(f"{w}numPr") if ppr is not None else None
+            if num is not None:
+                num_id, level = num.find(f"{w}numId"), num.find(f"{w}ilvl")
+                if num_id is not None:
+                    return num_id.get(f"{w}val"), int(level.get(f"{w}val")) if level is not None else 0
+        return None
+
+    @staticmethod
+    def _styles(paragraph) -> list:
+        out, style = [], paragraph.style
+        while style is not None:
+            out.append(style.element)
+            style = style.base_style
+        return out
+
+    def label(self, paragraph) -> tuple[str | None, int]:
+        """(the printed label, or '-' for a bullet, or None; the level) of a paragraph."""
+        found = self._numbering_of(paragraph)
+        if found is None or found[0] not in self.levels or found[0] == "0":
+            return None, 0
+        num_id, level = found
+        levels = self.levels[num_id]
+        if level not in levels:
+            return None, 0
+        fmt, text, _ = levels[level]
+        if fmt == "bullet":
+            return "-", level
+        counters = self.counters.setdefault(num_id, [levels.get(i, ("", "", 1))[2] - 1 for i in range(9)])
+        counters[level] += 1
+        for deeper in range(level + 1, 9):
+            counters[deeper] = levels.get(deeper, ("", "", 1))[2] - 1
+        label = text
+        for index in range(level + 1):
+            label = label.replace(f"%{index + 1}", self._format(levels.get(index, ("decimal", "", 1))[0],
+                                                                 counters[index]))
+        return label or None, level
+
+    @staticmethod
+    def _format(fmt: str, n: int) -> str:
+        if fmt == "lowerLetter":
+            return chr(ord("a") + (n - 1) % 26)
+        if fmt == "upperLetter":
+            return chr(ord("A") + (n - 1) % 26)
+        if fmt == "lowerRoman":
+            return _roman(n)
+        if fmt == "upperRoman":
+            return _roman(n).upper()
+        return str(n)
 
 
 # --- HTML ----------------------------------------------------------------------------------------

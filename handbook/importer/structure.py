@@ -237,6 +237,8 @@ class StructureFinder:
             return None
         if not (line.heading or explicit or title.isupper() or not title.endswith((".", ":", ";", ","))):
             return None
+        if not title[:1].isupper() and not title[:1].isdigit():  # "2. act outside ...": a list item
+            return None
         if expected is not None and int(number) != expected:
             return None
         return number, title
