@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from handbook import Standing, signable
 
@@ -80,17 +81,21 @@ def new_round():
         council_id, _, version_id = form.get("version", "").partition("/")
         upload = request.files.get("people_csv")
         text = upload.read() if upload and upload.filename else form.get("people", "").encode("utf-8")
+        name = " ".join(form.get("name", "").split())
+        unnamed = [] if name else ['Give the round a name, for example "May 2027 induction".']
         try:
             people = parse_people(text)
+            if unnamed:
+                raise rounds.RoundError(unnamed[0])
             with db.transaction() as conn:
                 round_id = rounds.open_round(conn, council_id, version_id or None, form.get("due"), people,
-                                             g.admin.email, form.get("statement"))
-            flash(f"Round opened with {len(people)} people.")
+                                             g.admin.email, form.get("statement"), name)
+            flash(f"Round \u201c{name}\u201d opened with {len(people)} people.")
             return redirect(url_for("admin.round_page", round_id=round_id), 303)
         except InvalidPeople as e:
-            errors = [f"People CSV {err}" for err in e.errors]
+            errors = unnamed + [f"People CSV {err}" for err in e.errors]
         except UnknownProtocol:
-            errors = ["Choose a protocol version from the list."]
+            errors = unnamed + ["Choose a protocol version from the list."]
         except rounds.RoundError as e:
             errors = [sentence(str(e))]
     else:
@@ -189,29 +194,59 @@ def add_person(round_id: str):
     return redirect(url_for("admin.round_page", round_id=round_id), 303)
 
 
-def _person_action(round_id: str, person_id: str, action) -> Response:
-    try:
-        with db.transaction() as conn:
-            person = rounds.get_person(conn, person_id)
-            if person is None or person.round_id != round_id:
-                abort(404, description="No such person in this round.")
-            message = action(conn, person)
-        flash(message)
-    except rounds.RoundError as e:
-        flash(sentence(str(e)), "error")
-    return redirect(url_for("admin.round_page", round_id=round_id), 303)
+# Removing someone and reissuing a link cannot be undone (a removed person's link stops working; a
+# reissued link withdraws the earlier ones), so each asks HR to confirm on a page of its own (no
+# JavaScript needed) and to give a reason, which the audit log records with the action.
+CONFIRMATIONS = {
+    "remove": dict(title="Remove {name} from this round?", button="Remove {name}",
+                   consequence="Their signing link will stop working at once. They stay in the audit log, and "
+                               "you can add them again later, with a new link.",
+                   done="Removed {name}; their link no longer works."),
+    "reissue": dict(title="Issue {name} a new signing link?", button="Issue a new link",
+                    consequence="Every link they have been sent so far stops working; only the new one will. "
+                                "Send them the new link afterwards (copy it or email it from the round's page).",
+                    done="Issued {name} a new link; earlier links no longer work."),
+}
 
 
-@bp.post("/rounds/<round_id>/people/<person_id>/remove")
+def _person_in_round(conn, round_id: str, person_id: str):
+    person = rounds.get_person(conn, person_id)
+    if person is None or person.round_id != round_id or person.removed_at:
+        abort(404, description="No such person in this round.")
+    return person
+
+
+def _confirm_person_action(round_id: str, person_id: str, kind: str, act) -> Response:
+    wording = CONFIRMATIONS[kind]
+    with db.reading() as conn:
+        round_row = _round_or_404(conn, round_id)
+        person = _person_in_round(conn, round_id, person_id)
+    reason = " ".join(request.form.get("reason", "").split())
+    error = None
+    if request.method == "POST":
+        if reason:
+            try:
+                with db.transaction() as conn:
+                    act(conn, _person_in_round(conn, round_id, person_id), reason)
+                flash(wording["done"].format(name=person.name))
+            except rounds.RoundError as e:
+                flash(sentence(str(e)), "error")
+            return redirect(url_for("admin.round_page", round_id=round_id), 303)
+        error = "Give a reason: it is recorded in the audit log."
+    return render_template("admin/confirm.html", round=round_row, person=person, kind=kind, reason=reason, error=error,
+                           **{k: v.format(name=person.name) for k, v in wording.items()}), 400 if error else 200
+
+
+@bp.route("/rounds/<round_id>/people/<person_id>/remove", methods=("GET", "POST"))
 def remove_person(round_id: str, person_id: str):
-    return _person_action(round_id, person_id, lambda conn, p: (
-        rounds.remove_person(conn, p.id, g.admin.email), f"Removed {p.name}; their link no longer works.")[1])
+    return _confirm_person_action(round_id, person_id, "remove",
+                                  lambda conn, p, reason: rounds.remove_person(conn, p.id, g.admin.email, reason))
 
 
-@bp.post("/rounds/<round_id>/people/<person_id>/reissue")
+@bp.route("/rounds/<round_id>/people/<person_id>/reissue", methods=("GET", "POST"))
 def reissue_link(round_id: str, person_id: str):
-    return _person_action(round_id, person_id, lambda conn, p: (
-        rounds.reissue_link(conn, p.id, g.admin.email), f"Issued {p.name} a new link; earlier links no longer work.")[1])
+    return _confirm_person_action(round_id, person_id, "reissue",
+                                  lambda conn, p, reason: rounds.reissue_link(conn, p.id, g.admin.email, reason))
 
 
 @bp.post("/rounds/<round_id>/send")
@@ -279,4 +314,6 @@ def audit():
     with db.reading() as conn:
         report = ledger.verify(conn)
         entries = ledger.entries(conn, round_id)
-    return render_template("admin/audit.html", report=report, entries=entries, round_id=round_id)
+        round_names = dict(conn.execute(select(db.rounds.c.id, db.rounds.c.name)).all())
+    return render_template("admin/audit.html", report=report, entries=entries, round_id=round_id,
+                           round_names=round_names)

@@ -59,14 +59,16 @@ def create_admin_command(email, password):
 @click.option("--people", "people_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="CSV with header name,email,role[,department,ward].")
 @click.option("--statement", help="The acknowledgement statement, for a version with no signature block.")
+@click.option("--name", help='What HR calls the round, e.g. "May 2027 induction" (default: the council, version '
+                             "and today's date).")
 @click.option("--actor", default="cli", show_default=True, help="Who is opening the round (for the ledger).")
 @with_appcontext
-def open_round_command(council, version_id, due, people_path, statement, actor):
+def open_round_command(council, version_id, due, people_path, statement, name, actor):
     """Open a sign-off round; prints only the round id."""
     try:
         people = parse_people(people_path.read_bytes())
         with db.transaction() as conn:
-            round_id = rounds.open_round(conn, council, version_id, due, people, actor, statement)
+            round_id = rounds.open_round(conn, council, version_id, due, people, actor, statement, name)
     except OSError as e:
         _fail(f"{people_path}: {e.strerror}")
     except InvalidPeople as e:
@@ -207,7 +209,8 @@ def demo_command(admin_email, base_url):
             db.rounds.c.version_id == version.id, db.rounds.c.content_hash == current_hash(protocol.id, version.id))
             .order_by(db.rounds.c.created_at.desc()).limit(1)).scalar()
         if round_id is None:
-            round_id = rounds.open_round(conn, protocol.id, version.id, None, parse_people(DEMO_PEOPLE), admin_email)
+            round_id = rounds.open_round(conn, protocol.id, version.id, None, parse_people(DEMO_PEOPLE), admin_email,
+                                         name="Demo round")
     with db.transaction() as conn:
         round_row = rounds.get_round(conn, round_id)
         links = links_csv(conn, round_row, actor="demo")
@@ -216,7 +219,7 @@ def demo_command(admin_email, base_url):
     click.echo(f"HR login:  {external_url('auth.login')}")
     click.echo(f"  email:    {admin_email}")
     click.echo(f"  password: {password}")
-    click.echo(f"Demo round {round_id} (South Ribble, version in force); signing links:")
+    click.echo(f"Demo round {round_id} (South Ribble, version in force); signing links:")  # tests read the id
     for line in links.splitlines()[1:]:
         click.echo("  " + line)
 

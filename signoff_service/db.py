@@ -32,7 +32,7 @@ login_failures = Table("login_failures", metadata, Column("id", Text, primary_ke
 rounds = Table("rounds", metadata, *(Column(n, Text) for n in (
     "council_id", "council_name", "protocol_title", "version_id", "version_label", "content_hash",
     "statements", "statement_source", "due_date", "created_at", "created_by")),
-    Column("id", Text, primary_key=True))
+    Column("id", Text, primary_key=True), Column("name", Text))
 people = Table("people", metadata, Column("id", Text, primary_key=True), *(Column(n, Text) for n in (
     "round_id", "name", "email", "email_key", "role", "department", "ward")),
     Column("link_generation", Integer), *(Column(n, Text) for n in (

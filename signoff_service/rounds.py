@@ -49,8 +49,19 @@ def today() -> str:
     return datetime.now(timezone.utc).date().isoformat()
 
 
+MAX_ROUND_NAME = 120
+
+
+def round_name(given: str | None, protocol, version) -> str:
+    """HR's name for a round, tidied; without one, the council, version and today's date."""
+    name = " ".join((given or "").split())
+    if len(name) > MAX_ROUND_NAME:
+        raise RoundError(f"the round's name is {len(name)} characters long; keep it to {MAX_ROUND_NAME}")
+    return name or f"{protocol.council.display_name}, {version.label}, opened {today()}"
+
+
 def open_round(conn: Connection, council_id: str, version_id: str | None, due: str | None,
-               people: list[PersonRow], actor: str, statement: str | None = None) -> str:
+               people: list[PersonRow], actor: str, statement: str | None = None, name: str | None = None) -> str:
     protocol, version = find_version(council_id, version_id)
     refusal = signable(protocol, version)
     if refusal is not None:
@@ -59,14 +70,14 @@ def open_round(conn: Connection, council_id: str, version_id: str | None, due: s
         statements, source = statements_for(version, statement)
     except ProtocolError as e:
         raise RoundError(str(e)) from None
-    round_id, due_date = new_round_id(), parse_due(due)
+    round_id, due_date, name = new_round_id(), parse_due(due), round_name(name, protocol, version)
     digest = content_hash(protocol, version)
     conn.execute(db.rounds.insert().values(
-        id=round_id, council_id=protocol.id, council_name=protocol.council.display_name,
+        id=round_id, name=name, council_id=protocol.id, council_name=protocol.council.display_name,
         protocol_title=protocol.title, version_id=version.id, version_label=version.label, content_hash=digest,
         statements=json.dumps(list(statements), ensure_ascii=False), statement_source=source,
         due_date=due_date, created_at=db.utcnow(), created_by=actor))
-    ledger.append(conn, "round opened", actor, round_id, council=protocol.id, version=version.id,
+    ledger.append(conn, "round opened", actor, round_id, name=name, council=protocol.id, version=version.id,
                   content_hash=digest, statements=list(statements), statement_source=source, due=due_date)
     add_people(conn, round_id, people, actor)
     return round_id
@@ -119,7 +130,7 @@ def get_signature(conn: Connection, receipt_id: str):
     return conn.execute(_SIGNATURE_BY_ID, {"receipt_id": receipt_id}).first()
 
 
-def remove_person(conn: Connection, person_id: str, actor: str) -> None:
+def remove_person(conn: Connection, person_id: str, actor: str, reason: str | None = None) -> None:
     person = get_person(conn, person_id)
     if person is None or person.removed_at:
         raise RoundError("no such person in this round")
@@ -127,17 +138,18 @@ def remove_person(conn: Connection, person_id: str, actor: str) -> None:
         raise RoundError(f"{person.name} has already signed; a signature is evidence and stays on the register")
     now = db.utcnow()
     conn.execute(update(db.people).where(db.people.c.id == person_id).values(removed_at=now))
-    ledger.append(conn, "person removed", actor, person.round_id, person_id, at=now, name=person.name, email=person.email)
+    ledger.append(conn, "person removed", actor, person.round_id, person_id, at=now, name=person.name, email=person.email,
+                  reason=reason)
 
 
-def reissue_link(conn: Connection, person_id: str, actor: str) -> int:
+def reissue_link(conn: Connection, person_id: str, actor: str, reason: str | None = None) -> int:
     """Withdraw the person's earlier links; returns the new link generation."""
     person = get_person(conn, person_id)
     if person is None or person.removed_at:
         raise RoundError("no such person in this round")
     generation = person.link_generation + 1
     conn.execute(update(db.people).where(db.people.c.id == person_id).values(link_generation=generation))
-    ledger.append(conn, "link reissued", actor, person.round_id, person_id, generation=generation)
+    ledger.append(conn, "link reissued", actor, person.round_id, person_id, generation=generation, reason=reason)
     return generation
 
 

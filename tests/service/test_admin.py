@@ -122,7 +122,7 @@ def test_create_admin_checks_password_and_duplicates(runner, auth):
 
 def open_by_form(client, auth, **fields):
     data = {"csrf_token": auth.csrf("/admin/rounds/new"), "version": "south-ribble/2018-01", "due": "",
-            "statement": "", "people": PEOPLE_CSV}
+            "statement": "", "people": PEOPLE_CSV, "name": "Test round"}
     data.update(fields)
     return client.post("/admin/rounds/new", data=data)
 
@@ -134,7 +134,8 @@ def test_open_round_by_form_then_dashboard_shows_progress(client, auth, runner):
     round_id = response.headers["Location"].rsplit("/", 1)[1]
     sign(client, links(runner, round_id)["jane@example.org"], "Jane Smith")
     dashboard = client.get("/admin/").text
-    assert round_id in dashboard and "1 of 3" in dashboard and 'value="1"' in dashboard and "33%" in dashboard
+    assert "Test round" in dashboard and round_id not in dashboard.split("<main", 1)[1].replace(
+        f"/admin/rounds/{round_id}", "") and "1 of 3" in dashboard and 'value="1"' in dashboard and "33%" in dashboard
     page = client.get(f"/admin/rounds/{round_id}").text
     assert "<strong>1</strong> of 3 signed" in page and "2 outstanding, 0 overdue" in page
 
@@ -207,15 +208,15 @@ def test_add_remove_and_reissue(client, auth, runner, people_csv):
     with client.application.app_context(), db.reading() as conn:
         _, people = rounds.people_in_round(conn, rounds.get_round(conn, round_id))
     ids = {p.email: p.id for p in people}
-    client.post(f"{url}/people/{ids['jane@example.org']}/remove", data={"csrf_token": token})
+    client.post(f"{url}/people/{ids['jane@example.org']}/remove", data={"csrf_token": token, "reason": "left"})
     removed = client.get(old_links["jane@example.org"])
     assert removed.status_code == 410 and "withdrawn" in removed.text
-    client.post(f"{url}/people/{ids['bob@example.org']}/reissue", data={"csrf_token": token})
+    client.post(f"{url}/people/{ids['bob@example.org']}/reissue", data={"csrf_token": token, "reason": "lost it"})
     assert client.get(old_links["bob@example.org"]).status_code == 410
     assert client.get(links(runner, round_id)["bob@example.org"]).status_code == 200
     sign(client, old_links["ann@example.org"], "Ann Lee")
-    refused = client.post(f"{url}/people/{ids['ann@example.org']}/remove", data={"csrf_token": token},
-                          follow_redirects=True)
+    refused = client.post(f"{url}/people/{ids['ann@example.org']}/remove",
+                          data={"csrf_token": token, "reason": "mistake"}, follow_redirects=True)
     assert "already signed" in refused.text
 
 
@@ -318,3 +319,55 @@ def test_hr_sees_their_sign_out_button_and_signers_never_do(app, client, runner,
     auth.login()
     assert "Sign out (hr@example.org)" in client.get("/admin/").text
     assert "Sign out (hr@example.org)" in client.get(path).text  # HR opening a link sees it in full
+
+
+def test_removing_and_reissuing_ask_to_confirm_and_record_a_reason(client, auth, runner, people_csv, app):
+    import json
+    from sqlalchemy import select
+    from signoff_service import db, rounds
+    auth.login()
+    round_id = open_round(runner, people_csv, "south-ribble", "--name", "May 2027 induction")
+    page = client.get(f"/admin/rounds/{round_id}").text
+    with app.app_context(), db.reading() as conn:
+        _, people = rounds.people_in_round(conn, rounds.get_round(conn, round_id))
+    jane = next(p for p in people if p.email == "jane@example.org")
+    remove = f"/admin/rounds/{round_id}/people/{jane.id}/remove"
+    assert f'href="{remove}"' in page  # a link to a confirmation page, not a one-click button
+    confirm = client.get(remove)
+    assert confirm.status_code == 200 and "Remove Jane Smith from this round?" in confirm.text
+    assert "May 2027 induction" in confirm.text and "stop working" in confirm.text
+    link = links(runner, round_id)["jane@example.org"]
+    no_reason = client.post(remove, data={"csrf_token": csrf_from(confirm.text), "reason": "  "})
+    assert no_reason.status_code == 400 and "Give a reason" in no_reason.text
+    assert client.get(link).status_code == 200  # nothing was done
+    done = client.post(remove, data={"csrf_token": csrf_from(confirm.text), "reason": "Left the council in May"},
+                       follow_redirects=True)
+    assert "Removed Jane Smith; their link no longer works." in done.text
+    assert client.get(link).status_code == 410
+    assert client.get(remove).status_code == 404  # gone from the round: nothing left to confirm
+    bob = next(p for p in people if p.email == "bob@example.org")
+    reissue = f"/admin/rounds/{round_id}/people/{bob.id}/reissue"
+    assert "Issue Bob Jones a new signing link?" in client.get(reissue).text
+    client.post(reissue, data={"csrf_token": auth.csrf(reissue), "reason": "says the email never arrived"})
+    with app.app_context(), db.reading() as conn:
+        details = {row.event: json.loads(row.details) for row in conn.execute(select(db.ledger))}
+    assert details["person removed"]["reason"] == "Left the council in May"
+    assert details["link reissued"]["reason"] == "says the email never arrived"
+    audit = client.get(f"/admin/audit?round={round_id}").text
+    assert "Audit ledger: May 2027 induction" in audit and "Left the council in May" in audit
+
+
+def test_rounds_are_named_by_hr_and_shown_by_name(client, auth, runner, people_csv):
+    auth.login()
+    unnamed = open_by_form(client, auth, name=" ")
+    assert unnamed.status_code == 400 and "Give the round a name" in unnamed.text
+    assert "No rounds yet" in client.get("/admin/").text
+    named = open_by_form(client, auth, name="  May 2027   induction ", due="2027-05-31")
+    round_id = named.headers["Location"].rsplit("/", 1)[1]
+    page = client.get(f"/admin/rounds/{round_id}").text
+    assert "<h1>May 2027 induction</h1>" in page and "<title>May 2027 induction" in page
+    assert "31 May 2027" in page and f"Round {round_id}" not in page
+    dashboard = client.get("/admin/").text
+    assert f'<a href="/admin/rounds/{round_id}">May 2027 induction</a>' in dashboard
+    cli = open_round(runner, people_csv, "south-ribble")  # the CLI names a round it is given no name for
+    assert "South Ribble Borough Council, January 2018, opened " in client.get(f"/admin/rounds/{cli}").text

@@ -132,10 +132,20 @@ def test_migrations_only_add(dialect):
     files = db.migrations(dialect)
     assert len({number for number, _, _ in files}) == len(files)  # one file per number for each database
     for _, name, sql in files:
+        added = set()  # columns this file adds: it may fill them in for the rows already there, nothing else
         for statement in db._statements(sql, db.MIGRATION_NAME.match(name).group(2)):
             # Triggers name UPDATE/DELETE as the events they guard; a statement may not begin with one.
-            assert not re.match(r"\s*(DROP|DELETE|TRUNCATE|UPDATE|ALTER\s+TABLE\s+\S+\s+DROP)\b", statement, re.I), \
+            assert not re.match(r"\s*(DROP|DELETE|TRUNCATE|ALTER\s+TABLE\s+\S+\s+DROP)\b", statement, re.I), \
                 (name, statement)
+            column = re.match(r"\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)\b", statement, re.I)
+            if column:
+                added.add(column.groups())
+                continue
+            fill = re.match(r"\s*UPDATE\s+(\w+)\s+SET\s+(\w+)\s*=.*\bWHERE\s+(\w+)\s+IS\s+NULL\s*$", statement, re.I | re.S)
+            if fill:
+                table, set_column, null_column = fill.groups()
+                assert (table, set_column) in added and set_column == null_column, (name, statement)
+                continue
             assert re.match(r"\s*(CREATE|INSERT)\b", statement, re.I), (name, statement)
 
 
@@ -188,12 +198,14 @@ def test_default_database_is_sqlite_under_the_instance_folder(monkeypatch, tmp_p
 
 def test_upgrading_an_existing_database_keeps_its_records(monkeypatch, make_app, database_url, people_csv):
     all_migrations = db.migrations
-    monkeypatch.setattr(db, "migrations", lambda dialect: all_migrations(dialect)[:1])  # a database from before 0002
+    # A database from before 0002 (plus the rounds' name column, which this code writes when it opens the
+    # round; test_round_names_migration_names_existing_rounds_and_drops_nothing upgrades one without it).
+    monkeypatch.setattr(db, "migrations", lambda dialect: [m for m in all_migrations(dialect) if m[0] in (1, 6)])
     old = make_app()
     round_id = open_round(old.test_cli_runner(), people_csv, "south-ribble")
     monkeypatch.undo()
     with old.app_context(), db.reading() as conn:
-        assert [n for (n,) in conn.exec_driver_sql("SELECT number FROM schema_migrations")] == [1]
+        assert [n for (n,) in conn.exec_driver_sql("SELECT number FROM schema_migrations ORDER BY number")] == [1, 6]
     upgraded = make_app()  # starting the new code applies what is missing
     runner = upgraded.test_cli_runner()
     assert runner.invoke(args=["init-db"]).output.strip() == "database is up to date"
@@ -283,3 +295,29 @@ def test_a_signature_that_fails_midway_keeps_nothing_and_the_next_one_signs(app,
     with app.app_context(), db.reading() as conn:
         assert len(conn.execute(select(db.signatures)).all()) == 2
         assert ledger.verify(conn).ok
+
+
+def test_round_names_migration_names_existing_rounds_and_drops_nothing(tmp_path):
+    """A database from before rounds had names: its rounds keep every column and get a sensible name."""
+    from sqlalchemy import create_engine, text
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    with engine.begin() as conn:
+        for number, name, sql in db.migrations("sqlite"):
+            if number < 6:
+                for statement in db._statements(sql, db.MIGRATION_NAME.match(name).group(2)):
+                    conn.exec_driver_sql(statement)
+        conn.execute(text("INSERT INTO rounds (id, council_id, council_name, protocol_title, version_id, version_label, "
+                          "content_hash, statements, statement_source, due_date, created_at, created_by) VALUES "
+                          "('12515c62', 'south-ribble', 'South Ribble Borough Council', 'Member and Officer Protocol', "
+                          "'2018-01', 'January 2018', 'sha256:x', '[]', 'protocol', NULL, '2026-05-04T09:00:00Z', 'hr')"))
+        conn.execute(text("CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                          "applied_at TEXT NOT NULL)"))
+        for number, name, _ in db.migrations("sqlite"):
+            if number < 6:
+                conn.execute(text("INSERT INTO schema_migrations VALUES (:n, :name, 'then')"), {"n": number, "name": name})
+    assert db.migrate(engine) == ["0006_round_names.sql"]
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT * FROM rounds")).mappings().one()
+    assert row["name"] == "South Ribble Borough Council, January 2018, opened 2026-05-04"
+    assert row["id"] == "12515c62" and row["content_hash"] == "sha256:x" and row["created_by"] == "hr"
+    engine.dispose()

@@ -28,6 +28,7 @@ ADMIN_PASSWORD = "a long keyboard test password"
 PEOPLE = ("name,email,role\nFirst Signer,first@example.org,member\nSecond Signer,second@example.org,officer\n"
           "Never Signs,never@example.org,co-opted member\n")  # keeps a Copy link button on the round page
 RECEIPT_URL = re.compile(r"/receipts/[A-Za-z0-9-]+$")
+ROUND_NAME = "Keyboard test round"
 A4_WIDTH_PX = 794  # 210 mm at 96 px per inch
 
 FOCUS_REPORT = """() => {
@@ -50,7 +51,8 @@ class Service:
         assert runner.invoke(args=["create-admin", ADMIN_EMAIL, "--password", ADMIN_PASSWORD]).exit_code == 0
         people = tmp_path / "people.csv"
         people.write_text(PEOPLE)
-        opened = runner.invoke(args=["open-round", "south-ribble", "--due", "2099-12-31", "--people", str(people)])
+        opened = runner.invoke(args=["open-round", "south-ribble", "--due", "2099-12-31", "--people", str(people),
+                                     "--name", ROUND_NAME])
         assert opened.exit_code == 0, opened.output
         self.round_id = opened.stdout.strip()
         listed = runner.invoke(args=["links", self.round_id]).stdout
@@ -136,7 +138,7 @@ def test_hr_by_keyboard_alone_with_visible_focus(service, page, problems):
     page.locator("body").focus()
     for _ in range(30):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent.trim()") == service.round_id:
+        if page.evaluate("document.activeElement.textContent.trim()") == ROUND_NAME:
             break
     else:
         pytest.fail("Tab never reached the round on the dashboard")

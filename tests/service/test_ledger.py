@@ -119,8 +119,8 @@ def test_removing_a_person_and_reissuing_a_link_are_chained(app, client, runner,
     auth.login()
     url = f"/admin/rounds/{signed_round}/people"
     token = auth.csrf(f"/admin/rounds/{signed_round}")
-    client.post(f"{url}/{ids['bob@example.org']}/reissue", data={"csrf_token": token})
-    client.post(f"{url}/{ids['ann@example.org']}/remove", data={"csrf_token": token})
+    client.post(f"{url}/{ids['bob@example.org']}/reissue", data={"csrf_token": token, "reason": "email bounced"})
+    client.post(f"{url}/{ids['ann@example.org']}/remove", data={"csrf_token": token, "reason": "left the council"})
     with app.app_context(), db.reading() as conn:
         signed = conn.execute(select(db.ledger.c.seq).where(db.ledger.c.event == "signed")).scalar_one()
         rows = list(conn.execute(select(db.ledger).where(db.ledger.c.seq > signed).order_by(db.ledger.c.seq)))
@@ -128,5 +128,7 @@ def test_removing_a_person_and_reissuing_a_link_are_chained(app, client, runner,
         ("link reissued", ids["bob@example.org"], "hr@example.org"),
         ("person removed", ids["ann@example.org"], "hr@example.org")]
     assert json.loads(rows[-1].details)["email"] == "ann@example.org"
+    assert json.loads(rows[-1].details)["reason"] == "left the council"
+    assert json.loads(rows[-2].details)["reason"] == "email bounced"
     result = runner.invoke(args=["verify-ledger"])
     assert result.exit_code == 0 and result.stdout.splitlines()[0] == f"ledger OK: {rows[-1].seq} entries"

@@ -62,7 +62,7 @@ def test_hr_form_refuses_a_version_that_cannot_be_signed(client, auth):
     auth.login()
     response = client.post("/admin/rounds/new", data={
         "csrf_token": auth.csrf("/admin/rounds/new"), "version": "borough-mo-review-2017/proposed-2017-10",
-        "statement": STATEMENT, "due": "", "people": PEOPLE_CSV})
+        "statement": STATEMENT, "due": "", "people": PEOPLE_CSV, "name": "Borough induction"})
     assert response.status_code == 400
     assert "The round was not opened" in response.text and "is a proposed version" in response.text
     assert "No rounds yet" in client.get("/admin/").text
