@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -161,3 +162,45 @@ def test_offline_precache_stops_at_its_limit(library):
 
     assert len(json.loads(offline_manifest(library, 40))["pages"]) == len(library.protocols) + 1
     assert json.loads(offline_manifest(library, len(library.protocols) - 1))["pages"] == ["councils/"]
+
+
+def test_the_site_builds_unchanged_with_properdocs(built_site, tmp_path):
+    """ProperDocs (the maintained continuation of MkDocs 1.x, which runs MkDocs plugins and themes)
+    builds the same mkdocs.yml, strictly, into the same pages: only the generator <meta> differs."""
+    site = tmp_path / "site"
+    result = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "--config-file",
+                             str(ROOT / "mkdocs.yml"), "--site-dir", str(site)],
+                            cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, f"properdocs build --strict failed:\n{result.stderr}"
+    assert "ProperDocs" in (site / "index.html").read_text()  # it really was ProperDocs that built it
+
+    def pages(root):
+        return sorted(p.relative_to(root) for p in root.rglob("*.html") if "pagefind" not in p.parts)
+
+    generator = re.compile(r'<meta name="generator" content="[^"]*">')
+    assert pages(site) == pages(built_site)
+    differing = [str(p) for p in pages(site)
+                 if generator.sub("", (site / p).read_text()) != generator.sub("", (built_site / p).read_text())]
+    assert differing == []
+    assert (site / "pagefind" / "pagefind.js").exists()
+
+
+def test_owner_and_contact_come_from_configuration(tmp_path):
+    """mkdocs.yml `extra:` owner and contact (here through the environment, as a deployment sets
+    them) appear in every page's footer and in the accessibility statement's feedback section."""
+    site = tmp_path / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_OWNER": "Testshire District Council",
+           "HANDBOOK_CONTACT_EMAIL": "handbook@testshire.example", "HANDBOOK_CONTACT_URL": "https://testshire.example/contact"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
+                             str(ROOT / "mkdocs.yml"), "--site-dir", str(site)], cwd=ROOT, capture_output=True,
+                            text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    for page in (site / "index.html", site / "councils" / "sedgemoor" / "index.html", site / "glossary" / "index.html"):
+        footer = page.read_text().split('<footer class="md-footer">')[1]
+        assert "This handbook is run by Testshire District Council." in footer
+        assert '<a href="mailto:handbook@testshire.example">handbook@testshire.example</a>' in footer
+        assert '<a href="https://testshire.example/contact">contact page</a>' in footer
+        assert "Accessibility statement</a>" in footer
+    statement = (site / "accessibility" / "index.html").read_text()
+    assert "This website is run by Testshire District Council." in statement
+    assert 'email <a href="mailto:handbook@testshire.example">handbook@testshire.example</a>' in statement
