@@ -17,6 +17,7 @@ time (and bytes) to show two councils side by side, against opening the largest 
     .venv/bin/python bench/build_scale.py                      # N = 4, 40, 400 (about 10 minutes)
     .venv/bin/python bench/build_scale.py --sizes 4,40         # a quick run
     .venv/bin/python bench/build_scale.py --keep bench/out     # keep the generated projects
+    .venv/bin/python bench/build_scale.py --national           # N = 400 and 4,000 (about an hour)
 
 Targets (issue 3): handbook build time <= 1.2x plain at N=400; first result within 0.5 s of
 typing, <= 300 KB fetched for the search.
@@ -48,12 +49,19 @@ QUERY = "roving commission"
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-# Runs a command and reports, for it and its (waited-for) descendants, the CPU seconds used and
-# the peak RSS of the largest one, in KiB.
-MEASURED = ("import resource, subprocess, sys\n"
-            "code = subprocess.run(sys.argv[1:]).returncode\n"
-            "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-            "print(use.ru_utime + use.ru_stime, use.ru_maxrss, file=sys.stderr)\n"
+# Runs mkdocs in this (measuring) process and reports the CPU seconds of it and its waited-for
+# children together, and the peak RSS (KiB) of mkdocs itself and of its largest child (the
+# handbook's Pagefind indexer; the plain build has none): where a build's memory goes.
+MEASURED = ("import resource, runpy, sys\n"
+            "sys.argv = sys.argv[1:]\n"
+            "code = 0\n"
+            "try:\n"
+            "    runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)\n"
+            "except SystemExit as e:\n"
+            "    code = e.code or 0\n"
+            "me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
+            "print(me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, me.ru_maxrss, kids.ru_maxrss,"
+            " file=sys.stderr)\n"
             "sys.exit(code)\n")
 
 
@@ -126,19 +134,22 @@ class Build:
     peak_kib: int
     site_bytes: int
     site: Path
+    mkdocs_kib: int = 0   # peak RSS of the mkdocs process itself
+    indexer_kib: int = 0  # peak RSS of its largest child process (Pagefind), 0 if none
 
 
 def measured_build(config: Path, site: Path, env: dict) -> Build:
-    command = [sys.executable, "-c", MEASURED, sys.executable, "-m", "mkdocs", "build", "-q",
+    command = [sys.executable, "-c", MEASURED, "mkdocs", "build", "-q",
                "-f", str(config), "-d", str(site)]
     started = time.perf_counter()
     result = subprocess.run(command, env={**env, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"mkdocs build -f {config} failed:\n{result.stderr}")
-    cpu, peak = result.stderr.strip().splitlines()[-1].split()
+    cpu, mkdocs_kib, indexer_kib = result.stderr.strip().splitlines()[-1].split()
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    return Build(seconds, float(cpu), int(peak), size, site)
+    return Build(seconds, float(cpu), max(int(mkdocs_kib), int(indexer_kib)), size, site,
+                 int(mkdocs_kib), int(indexer_kib))
 
 
 # --- Measuring search in headless Chromium ---------------------------------------------------------
@@ -331,6 +342,8 @@ def report(r: dict) -> None:
     print(row("build time (wall clock)", h.seconds, p.seconds, lambda s: f"{s:.1f} s"))
     print(row("build CPU time (user + system)", h.cpu_seconds, p.cpu_seconds, lambda s: f"{s:.1f} s"))
     print(row("peak memory (largest build process)", h.peak_kib * 1024, p.peak_kib * 1024, human_bytes))
+    print(row("  of it: the mkdocs process", h.mkdocs_kib * 1024, p.mkdocs_kib * 1024, human_bytes))
+    print(f"  {'  of it: the search indexer (Pagefind)':<44} {human_bytes(h.indexer_kib * 1024):>12} {'-':>12}")
     print(row("site size", h.site_bytes, p.site_bytes, human_bytes))
     print(row("offline cache filled on first visit", offline_bytes(h.site), offline_bytes(p.site), human_bytes))
     print("  comparison pages (files, total, largest):")
@@ -354,6 +367,9 @@ def report(r: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="4,40,400", help="comma-separated numbers of councils")
+    parser.add_argument("--national", action="store_true",
+                        help="400 and 4,000 councils (national scale: over 300 principal and about 10,000 "
+                             "town and parish councils in England); about an hour on 2 cores")
     parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml", help="the handbook's mkdocs.yml")
     parser.add_argument("--no-browser", action="store_true", help="skip the search measurements")
     parser.add_argument("--repeat", type=int, default=3, help="search runs per engine (the median is shown)")
@@ -361,7 +377,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.config.exists():
         raise SystemExit(f"{args.config}: no handbook mkdocs.yml to build")
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [400, 4000] if args.national else [int(s) for s in args.sizes.split(",")]
     work = args.keep or Path(tempfile.mkdtemp(prefix="build-scale-"))
     if args.keep and args.keep.exists():
         shutil.rmtree(args.keep)

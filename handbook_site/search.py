@@ -125,34 +125,23 @@ EDITORIAL_NOTE = re.compile(r'<div class="admonition[^"]*hb-editorial[^"]*">.*?<
 TAG = re.compile(r"<[^>]+>")
 
 
-TOPIC_LINK = re.compile(r'<a class="hb-chip" href="[^"]*?topics/([a-z0-9-]+)/"')
-
-
 def add_reader_words(content: str, vocabulary: tuple[VocabularyEntry, ...]) -> str:
-    """After each clause heading, hidden: the reader's words for what the clause says (`hbv-`:
-    vocabulary entries whose protocol words it uses), then the reader's words of the topics it
-    is tagged with (`hbt-`, counted less by search.js). Index metadata that finds the clause,
-    never shown as its text."""
+    """After each clause heading, the reader's words for what the clause says (vocabulary entries
+    whose protocol words it uses), hidden: index metadata that finds the clause, never shown as its
+    text. (A clause's topics' reader words were tried as well: no better answers on the tuned
+    questions, and more index to build and fetch.)"""
     if not vocabulary:
         return content
-    by_topic: dict[str, list[str]] = {}
-    for entry in vocabulary:
-        for topic in entry.topics:
-            by_topic.setdefault(topic, []).extend(entry.reader_words)
     headings = list(CLAUSE_HEADING.finditer(content))
     out, at = [], 0
     for i, heading in enumerate(headings):
         end = headings[i + 1].start() if i + 1 < len(headings) else len(content)
-        segment = content[heading.end():end]
-        text = html.unescape(TAG.sub(" ", EDITORIAL_NOTE.sub(" ", segment)))
+        text = html.unescape(TAG.sub(" ", EDITORIAL_NOTE.sub(" ", content[heading.end():end])))
         words = reader_words(text, vocabulary)
-        topic_words = dict.fromkeys(w for t in TOPIC_LINK.findall(segment) for w in by_topic.get(t, ()))
-        topic_words = [w for w in topic_words if w not in words]
         out.append(content[at:heading.end()])
-        for prefix, weight, hidden in (("hbv", "0.5", words), ("hbt", "0.3", topic_words)):
-            if hidden:
-                out.append(f'<span hidden id="{prefix}-{heading.group(1)}" data-pagefind-weight="{weight}">'
-                           f'{html.escape(" ".join(hidden))}</span>')
+        if words:
+            out.append(f'<span hidden id="hbv-{heading.group(1)}" data-pagefind-weight="0.5">'
+                       f'{html.escape(" ".join(words))}</span>')
         at = heading.end()
     out.append(content[at:])
     return "".join(out)

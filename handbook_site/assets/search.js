@@ -22,7 +22,6 @@
   const MAX_PAGES = 8;           // pages whose clauses are ranked per query
   const DEBOUNCE_MS = 80;
   const HIDDEN_WEIGHT = 0.85;     // a reader's word (hidden vocabulary) counts a little less than the protocol's own
-  const TOPIC_WEIGHT = 0.4;      // a reader's word of a topic the clause is tagged with
   const TITLE_WEIGHT = 1.2;      // a word of the clause's own title ("Officers can expect from councillors")
   const OWN_COUNCIL = 1.08;      // the reader's own council, when otherwise about equal
   const OTHER_PAGE = 0.5;        // a section of a page that is not a protocol (home, about, ...)
@@ -96,8 +95,8 @@
   // --- Ranking clauses -----------------------------------------------------------------------
 
   const isHeading = (a) => /^h[1-6]$/i.test(a.element) && a.id;
-  // Hidden reader's words (search.py): for the protocol words a clause uses, and for its topics.
-  const HIDDEN = { "hbv-": HIDDEN_WEIGHT, "hbt-": TOPIC_WEIGHT };
+  // Hidden reader's words (search.py): for the protocol words a clause uses.
+  const HIDDEN = { "hbv-": HIDDEN_WEIGHT };
   const hiddenWeight = (a) => (a.element === "span" && a.id ? HIDDEN[a.id.slice(0, 4)] : undefined);
   const wordsOf = (text) => (text || "").split(/\s+/).filter(Boolean);
 
