@@ -18,6 +18,8 @@ PAGE_TYPES = {
     "topic": "topics/political-groups/",
     "comparison": "compare/",
     "glossary": "glossary/",
+    "about": "about/",
+    "accessibility statement": "accessibility/",
 }
 
 
