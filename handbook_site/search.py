@@ -120,6 +120,18 @@ def mark_for_index(content: str, title: str, group: str, note: str | None, kind:
     return f'<div data-pagefind-body data-pagefind-filter="version:{group}">{meta}{content}</div>'
 
 
+# Words that never decide a ranking, light up in results or go into the hidden index words;
+# search.js reads them from search-data.json.
+STOP_WORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below between both
+but by can cannot could did do does doing down during each few for from further get gets got had has have
+having he her here hers herself him himself his how i if in into is it its itself just let me might more
+most my myself no nor not of off on once only or other ought our ours ourselves out over own same shall she
+should so some such than that the their theirs them themselves then there these they this those through to
+too under until up very was we were what when where which while who whom whose why will with would you your
+yours yourself yourselves may must also etc someone something anyone anything ok please want
+""".split())
+
 CLAUSE_HEADING = re.compile(r'<h3 class="hb-clause__heading" id="([^"]+)"[^>]*>.*?</h3>', re.S)
 EDITORIAL_NOTE = re.compile(r'<div class="admonition[^"]*hb-editorial[^"]*">.*?</div>', re.S)
 TAG = re.compile(r"<[^>]+>")
@@ -137,7 +149,10 @@ def add_reader_words(content: str, vocabulary: tuple[VocabularyEntry, ...]) -> s
     for i, heading in enumerate(headings):
         end = headings[i + 1].start() if i + 1 < len(headings) else len(content)
         text = html.unescape(TAG.sub(" ", EDITORIAL_NOTE.sub(" ", content[heading.end():end])))
-        words = reader_words(text, vocabulary)
+        # Single words, each once, and none the clause itself already says: search.js matches word
+        # by word, and every hidden word costs the indexer memory (it was most of its growth).
+        own = set(words_of(text))
+        words = [w for w in words_of(*reader_words(text, vocabulary)) if w not in own and w not in STOP_WORDS]
         out.append(content[at:heading.end()])
         if words:
             out.append(f'<span hidden id="hbv-{heading.group(1)}" data-pagefind-weight="0.5">'
@@ -176,7 +191,7 @@ def search_data(library: Library) -> dict:
     spelling = words_of(*(w for e in library.vocabulary for w in e.protocol_words + e.reader_words),
                         *(t.title for t in library.topics), *(n for t in library.glossary for n in t.names))
     return {"topics": topics, "questions": questions, "roles": roles,
-            "spelling": sorted(w for w in spelling if len(w) >= 4)}
+            "spelling": sorted(w for w in spelling if len(w) >= 4), "stop_words": sorted(STOP_WORDS)}
 
 
 def search_box(bundle_url: str) -> str:

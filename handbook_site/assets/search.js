@@ -27,15 +27,8 @@
   const OTHER_PAGE = 0.5;        // a section of a page that is not a protocol (home, about, ...)
   const LANDING_KEY = "hb-search-landing";
 
-  const STOP_WORDS = new Set((
-    "a about above after again against all am an and any are as at be because been before being below " +
-    "between both but by can cannot could did do does doing down during each few for from further get " +
-    "gets got had has have having he her here hers herself him himself his how i if in into is it its " +
-    "itself just let me might more most my myself no nor not of off on once only or other ought our ours " +
-    "ourselves out over own same shall she should so some such than that the their theirs them themselves " +
-    "then there these they this those through to too under until up very was we were what when where which " +
-    "while who whom whose why will with would you your yours yourself yourselves may must also etc " +
-    "someone something anyone anything ok please want").split(/\s+/));
+  // Words that never decide a ranking or light up: search-data.json's list (search.py's STOP_WORDS).
+  let STOP_WORDS = new Set();
 
   // --- Words --------------------------------------------------------------------------------
 
@@ -377,6 +370,7 @@
             fetch(new URL("search-data.json", bundle)).then((r) => (r.ok ? r.json() : null)).catch(() => null),
           ]);
           extra = data;
+          STOP_WORDS = new Set((data && data.stop_words) || []);
           return module;
         }).catch((error) => {
           pagefind = null;  // try again on the next key (e.g. the connection came back)
@@ -466,12 +460,13 @@
       status.textContent = "Searching…";
       await new Promise((resolve) => { timer = setTimeout(resolve, DEBOUNCE_MS); });
       if (ticket !== latest) return;
-      const terms = queryTerms(query);
+      let terms = [];
       let shown = [];
       let weak = true;
       try {
         const module = await engine();
         if (ticket !== latest) return;
+        terms = queryTerms(query);  // after the engine: its data says which words are stop words
         if (terms.length) {
           const filters = earlier.checked ? {} : { version: "current" };
           const found = await search(module, terms, filters);
