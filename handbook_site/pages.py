@@ -200,7 +200,8 @@ def page_contents_html(version: ProtocolVersion) -> str:
     if version.signature and not signature_in_last_section(version):
         sections += '<li><a href="#signature">Signature block</a></li>'
     after = "".join(f'<li><a href="#{anchor}">{title}</a></li>' for anchor, title in PAGE_PARTS)
-    return (f'<nav class="hb-contents" aria-label="Contents"><ol class="hb-contents__text">{sections}</ol>'
+    # A list, not numbered by the browser: the sections carry their own printed numbers.
+    return (f'<nav class="hb-contents" aria-label="Contents"><ul class="hb-contents__text">{sections}</ul>'
             f'<ul class="hb-contents__parts">{after}</ul></nav>')
 
 
