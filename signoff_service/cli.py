@@ -13,7 +13,7 @@ from . import db, evidence, ledger, rounds
 from .auth import AdminError, create_admin, set_password
 from .csvio import InvalidPeople, parse_people
 from .protocols import UnknownProtocol, current_hash, find_version
-from .registers import links_csv, register_csv
+from .registers import csv_chunks, record_export
 
 
 def _fail(message: str) -> None:
@@ -84,9 +84,12 @@ def open_round_command(council, version_id, due, people_path, statement, name, a
 @with_appcontext
 def links_command(round_id, outstanding):
     """Each person's personal signing link as CSV (name,email,role,link) for a mail merge."""
-    with db.transaction() as conn:
+    status = "unsigned" if outstanding else None
+    with db.transaction() as conn:  # the export's ledger entry; the rows stream after it, from a snapshot
         round_row = _round(conn, round_id)
-        click.echo(links_csv(conn, round_row, actor="cli", outstanding_only=outstanding), nl=False)
+        record_export(conn, round_row, "links", "cli", status)
+    for chunk in csv_chunks(round_row, "links", status):
+        click.echo(chunk, nl=False)
 
 
 @click.command("register")
@@ -94,9 +97,11 @@ def links_command(round_id, outstanding):
 @with_appcontext
 def register_command(round_id):
     """The completion register of a round as CSV."""
-    with db.transaction() as conn:
+    with db.transaction() as conn:  # the export's ledger entry; the rows stream after it, from a snapshot
         round_row = _round(conn, round_id)
-        click.echo(register_csv(conn, round_row, actor="cli"), nl=False)
+        record_export(conn, round_row, "register", "cli")
+    for chunk in csv_chunks(round_row, "register"):
+        click.echo(chunk, nl=False)
 
 
 @click.command("remind")
@@ -213,7 +218,8 @@ def demo_command(admin_email, base_url):
                                          name="Demo round")
     with db.transaction() as conn:
         round_row = rounds.get_round(conn, round_id)
-        links = links_csv(conn, round_row, actor="demo")
+        record_export(conn, round_row, "links", "demo")
+    links = "".join(csv_chunks(round_row, "links"))
     from .links import external_url
 
     click.echo(f"HR login:  {external_url('auth.login')}")

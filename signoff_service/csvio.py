@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -15,6 +14,8 @@ REQUIRED_COLUMNS = ("name", "email", "role")
 OPTIONAL_COLUMNS = ("department", "ward")
 EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 MAX_FIELD = 200
+# Unicode's control characters (category Cc) other than the whitespace that cleaning turns into spaces.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -49,8 +50,10 @@ def email_key(email: str) -> str:
     return email.strip().casefold()
 
 
-def check_person(row: int, name: str, email: str, role: str, extra: dict[str, str]) -> tuple[PersonRow | None, list[RowError]]:
-    """One person's fields, cleaned, or the problems with them."""
+def check_person(row: int, name: str, email: str, role: str, extra: dict[str, str],
+                 may_hold_control: bool = True) -> tuple[PersonRow | None, list[RowError]]:
+    """One person's fields, cleaned, or the problems with them (`may_hold_control` False: the
+    caller has found no control character anywhere in them)."""
     errors = []
     name, email, role = " ".join(name.split()), email.strip(), " ".join(role.split()).lower()
     if not name:
@@ -62,7 +65,7 @@ def check_person(row: int, name: str, email: str, role: str, extra: dict[str, st
     for column, value in [("name", name), ("email", email), ("role", role), *extra.items()]:
         if len(value) > MAX_FIELD:
             errors.append(RowError(row, column, f"is longer than {MAX_FIELD} characters"))
-        if any(unicodedata.category(c) == "Cc" for c in " ".join(value.split())):
+        if may_hold_control and CONTROL_CHARACTER.search(value):
             errors.append(RowError(row, column, "contains a control character (such as NUL), which is not text"))
     if errors:
         return None, errors
@@ -77,6 +80,7 @@ def parse_people(data: str | bytes) -> list[PersonRow]:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as e:
             raise InvalidPeople([RowError(1, None, f"the file is not UTF-8 text (byte {e.start})")]) from None
+    may_hold_control = CONTROL_CHARACTER.search(data) is not None  # one scan of the file, not one per cell
     reader = csv.reader(io.StringIO(data.lstrip("\ufeff")))
     try:
         header = [h.strip().lower() for h in next(reader)]
@@ -97,7 +101,8 @@ def parse_people(data: str | bytes) -> list[PersonRow]:
                 continue
             record = dict(zip(header, cells))
             extra = {c: record.get(c, "") for c in OPTIONAL_COLUMNS if c in record}
-            person, problems = check_person(row_number, record["name"], record["email"], record["role"], extra)
+            person, problems = check_person(row_number, record["name"], record["email"], record["role"], extra,
+                                            may_hold_control)
             errors += problems
             if person is None:
                 continue
@@ -138,10 +143,10 @@ def safe_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def write_csv(header: Iterable[str], rows: Iterable[Iterable]) -> str:
+def csv_rows(rows: Iterable[Iterable], formula_safe: bool = True) -> str:
+    """CSV lines for `rows`, each cell spreadsheet-safe (see safe_cell) unless it is a header."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
     for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row] if formula_safe else row)
     return out.getvalue()

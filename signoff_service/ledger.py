@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, bindparam, select, update
 
@@ -21,8 +21,12 @@ from . import db
 GENESIS = "genesis"
 
 
+# One encoder, built once: json.dumps with these options builds a new one per call.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _canonical(fields: dict) -> str:
-    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(fields)
 
 
 def entry_hash(seq: int, at: str, event: str, actor: str, round_id: str | None, person_id: str | None,
@@ -39,17 +43,39 @@ _MOVE_HEAD = (update(db.ledger_head).where(db.ledger_head.c.id == 1)
               .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
 
 
+@dataclass(frozen=True)
+class Entry:
+    """An entry to append: what happened, who did it, to which round and person, and its details."""
+    event: str
+    actor: str
+    round_id: str | None = None
+    person_id: str | None = None
+    details: dict = field(default_factory=dict)
+    at: str | None = None  # default: now
+
+
 def append(conn: Connection, event: str, actor: str, round_id: str | None = None,
            person_id: str | None = None, at: str | None = None, **details) -> int:
     """Add an entry inside the caller's transaction; returns its sequence number."""
+    return append_many(conn, [Entry(event, actor, round_id, person_id, details, at)])
+
+
+def append_many(conn: Connection, new_entries: list[Entry]) -> int:
+    """Add the entries, in order, inside the caller's transaction: the chain's hashes computed here,
+    the rows inserted in one executemany and the head moved once. Returns the last sequence number."""
     head_seq, prev = conn.execute(_LOCK_HEAD).one()
-    seq = head_seq + 1
-    at = at or db.utcnow()
-    details_text = _canonical(details)
-    digest = entry_hash(seq, at, event, actor, round_id, person_id, details_text, prev)
-    conn.execute(_INSERT_ENTRY, {"seq": seq, "at": at, "event": event, "actor": actor, "round_id": round_id,
-                                 "person_id": person_id, "details": details_text, "prev_hash": prev, "hash": digest})
-    conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
+    rows, seq, now = [], head_seq, db.utcnow()
+    for entry in new_entries:
+        seq += 1
+        at = entry.at or now
+        details_text = _canonical(entry.details)
+        digest = entry_hash(seq, at, entry.event, entry.actor, entry.round_id, entry.person_id, details_text, prev)
+        rows.append({"seq": seq, "at": at, "event": entry.event, "actor": entry.actor, "round_id": entry.round_id,
+                     "person_id": entry.person_id, "details": details_text, "prev_hash": prev, "hash": digest})
+        prev = digest
+    if rows:
+        conn.execute(_INSERT_ENTRY, rows)
+        conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
     return seq
 
 
@@ -90,3 +116,38 @@ def entries(conn: Connection, round_id: str | None = None, limit: int = 200) -> 
     if round_id is not None:
         query = query.where(db.ledger.c.round_id == round_id)
     return list(conn.execute(query))
+
+
+@dataclass(frozen=True)
+class RecentEntries:
+    """The newest entries (of one round, or of all), as HR's audit page shows them, checked as far as
+    they go without reading the whole ledger: verify-ledger is the full check."""
+    entries: list
+    head_seq: int
+    head: str
+    problem: str | None  # the first shown entry found altered, or not linked to the one before it
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def recent(conn: Connection, round_id: str | None = None, limit: int = 200) -> RecentEntries:
+    shown = entries(conn, round_id, limit)
+    head = conn.execute(select(db.ledger_head.c.seq, db.ledger_head.c.hash).where(db.ledger_head.c.id == 1)).one()
+    return RecentEntries(shown, head.seq, head.hash, _first_problem(shown, head, whole_chain=round_id is None))
+
+
+def _first_problem(shown: list, head, whole_chain: bool) -> str | None:
+    """Each shown entry's hash against its contents; for the unfiltered list (consecutive entries,
+    newest first) also each one's link to the one before it, and the newest against the head."""
+    if whole_chain and shown and (shown[0].seq, shown[0].hash) != (head.seq, head.hash):
+        return f"the newest entry ({shown[0].seq}) is not the ledger head (entry {head.seq}): entries were removed"
+    for newer, row in zip([None, *shown], shown):
+        if entry_hash(row.seq, row.at, row.event, row.actor, row.round_id, row.person_id, row.details,
+                      row.prev_hash) != row.hash:
+            return f"entry {row.seq} ({row.event}) was altered: its hash does not match its contents"
+        if whole_chain and newer is not None and (newer.seq != row.seq + 1 or newer.prev_hash != row.hash):
+            return f"entry {newer.seq} ({newer.event}) does not follow entry {row.seq}"
+    return None
+
