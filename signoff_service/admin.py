@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request,
                    stream_with_context, url_for)
 from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from handbook import Standing, signable
 
@@ -180,7 +181,7 @@ def add_person(round_id: str):
         else:
             extra = {k: form.get(k, "") for k in ("department", "ward")}
             person, problems = check_person(2, form.get("name", ""), form.get("email", ""), form.get("role", ""), extra)
-            if problems:
+            if person is None:
                 raise InvalidPeople(problems)
             people = [person]
         with db.transaction() as conn:
@@ -217,7 +218,7 @@ def _person_in_round(conn, round_id: str, person_id: str):
     return person
 
 
-def _confirm_person_action(round_id: str, person_id: str, kind: str, act) -> Response:
+def _confirm_person_action(round_id: str, person_id: str, kind: str, act) -> WerkzeugResponse | tuple[str, int]:
     wording = CONFIRMATIONS[kind]
     with db.reading() as conn:
         round_row = _round_or_404(conn, round_id)

@@ -59,7 +59,7 @@ def _limits_reached(conn: Connection, email: str, ip: str, config) -> dict[str, 
     counts = conn.execute(select(func.count().filter(and_(same_email, same_ip)), func.count().filter(same_ip),
                                  func.count().filter(same_email))
                           .where(db.login_failures.c.at >= _since(config), or_(same_email, same_ip))).one()
-    return {limit: count for (limit, times), count in zip(FAILURE_LIMITS.items(), counts)
+    return {limit: count for (limit, times), count in zip(FAILURE_LIMITS.items(), counts, strict=True)
             if count >= times * config["LOGIN_MAX_FAILURES"]}
 
 

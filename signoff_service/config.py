@@ -180,7 +180,7 @@ def _instance_secret(instance: Path) -> str:
                 return key
             import time
             time.sleep(0.02)
-        raise ConfigError(f"{path} is empty; delete it or set SIGNOFF_SECRET_KEY")
+        raise ConfigError(f"{path} is empty; delete it or set SIGNOFF_SECRET_KEY") from None
     key = secrets.token_urlsafe(48)
     with os.fdopen(fd, "w") as f:
         f.write(key + "\n")

@@ -91,7 +91,8 @@ def parse_people(data: str | bytes) -> list[PersonRow]:
     errors = _check_header(header)
     if errors:
         raise InvalidPeople(errors)
-    people, seen = [], {}
+    people: list[PersonRow] = []
+    seen: dict[str, int] = {}
     try:
         for row_number, cells in enumerate(reader, start=2):
             if not any(c.strip() for c in cells):
@@ -99,7 +100,7 @@ def parse_people(data: str | bytes) -> list[PersonRow]:
             if len(cells) != len(header):
                 errors.append(RowError(row_number, None, f"has {len(cells)} cells; the header has {len(header)}"))
                 continue
-            record = dict(zip(header, cells))
+            record = dict(zip(header, cells, strict=True))
             extra = {c: record.get(c, "") for c in OPTIONAL_COLUMNS if c in record}
             person, problems = check_person(row_number, record["name"], record["email"], record["role"], extra,
                                             may_hold_control)

@@ -80,7 +80,10 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 def _sqlite_begin(connection: Connection) -> None:
     write = connection.get_execution_options().get("signoff_write", False)
     # On the driver's connection: this runs before every transaction, the signing path's included.
-    connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    driver = connection.connection.driver_connection
+    if driver is None:  # only for a connection SQLAlchemy has already closed
+        raise RuntimeError("BEGIN on a closed SQLite connection")
+    driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def init_app(app) -> None:
@@ -176,6 +179,12 @@ def migrations(dialect: str) -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+def migration_dialect(name: str) -> str | None:
+    """The database a migration file is for (`sqlite`, `postgresql`), or None for every database."""
+    match = MIGRATION_NAME.match(name)
+    return match.group(2) if match else None
+
+
 def _statements(sql: str, dialect: str | None = None) -> list[str]:
     """The statements of a migration file, to run one at a time.
 
@@ -208,7 +217,7 @@ def migrate(engine: Engine) -> list[str]:
         for number, name, sql in migrations(conn.dialect.name):
             if number in done:
                 continue
-            for statement in _statements(sql, MIGRATION_NAME.match(name).group(2)):
+            for statement in _statements(sql, migration_dialect(name)):
                 conn.exec_driver_sql(statement)
             conn.execute(text("INSERT INTO schema_migrations (number, name, applied_at) VALUES (:n, :name, :at)"),
                          {"n": number, "name": name, "at": utcnow()})

@@ -3,6 +3,7 @@ the generic one) or JSON for JSON clients."""
 from __future__ import annotations
 
 from flask import abort, current_app, jsonify, render_template, request
+from jinja2 import Template
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 
@@ -26,15 +27,18 @@ def render_error(status: int, title: str, message: str, template_name: str | Non
     """The error page (`errors/<template_name>.html`, `errors/<status>.html` or the generic one) or JSON."""
     if wants_json():
         return jsonify(status=status, error=title, message=message), status
-    names = ([f"errors/{template_name}.html"] if template_name else []) + [f"errors/{status}.html", "errors/error.html"]
+    names: list[str | Template] = [f"errors/{status}.html", "errors/error.html"]
+    if template_name:
+        names.insert(0, f"errors/{template_name}.html")
     context.setdefault("contact", None)
     return render_template(names, status=status, title=title, message=message, **context), status
 
 
 def handle_http(error: HTTPException):
     response = render_error(error.code or 500, error.name, error.description or "")
-    if error.code == 429 and getattr(error, "retry_after", None):
-        return response[0], response[1], {"Retry-After": str(error.retry_after)}
+    retry_after = getattr(error, "retry_after", None)
+    if error.code == 429 and retry_after:
+        return response[0], response[1], {"Retry-After": str(retry_after)}
     return response
 
 

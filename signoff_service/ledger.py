@@ -63,8 +63,9 @@ def append(conn: Connection, event: str, actor: str, round_id: str | None = None
 def append_many(conn: Connection, new_entries: list[Entry]) -> int:
     """Add the entries, in order, inside the caller's transaction: the chain's hashes computed here,
     the rows inserted in one executemany and the head moved once. Returns the last sequence number."""
-    head_seq, prev = conn.execute(_LOCK_HEAD).one()
-    rows, seq, now = [], head_seq, db.utcnow()
+    head = conn.execute(_LOCK_HEAD).one()
+    seq, prev, now = int(head.seq), str(head.hash), db.utcnow()
+    rows = []
     for entry in new_entries:
         seq += 1
         at = entry.at or now
@@ -143,7 +144,7 @@ def _first_problem(shown: list, head, whole_chain: bool) -> str | None:
     newest first) also each one's link to the one before it, and the newest against the head."""
     if whole_chain and shown and (shown[0].seq, shown[0].hash) != (head.seq, head.hash):
         return f"the newest entry ({shown[0].seq}) is not the ledger head (entry {head.seq}): entries were removed"
-    for newer, row in zip([None, *shown], shown):
+    for newer, row in zip([None, *shown], shown, strict=False):  # each entry beside the newer one before it
         if entry_hash(row.seq, row.at, row.event, row.actor, row.round_id, row.person_id, row.details,
                       row.prev_hash) != row.hash:
             return f"entry {row.seq} ({row.event}) was altered: its hash does not match its contents"

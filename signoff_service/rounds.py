@@ -4,9 +4,9 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from typing import NamedTuple
 
 from sqlalchemy import Connection, bindparam, false, func, select, text, update
 
@@ -99,10 +99,10 @@ def add_people(conn: Connection, round_id: str, people: list[PersonRow], actor: 
         id=person_id, round_id=round_id, name=person.name, email=person.email, email_key=email_key(person.email),
         role=person.role, department=person.department, ward=person.ward, link_generation=1, added_at=now,
         removed_at=None, link_sent_at=None, first_opened_at=None, last_reminded_at=None)
-        for person_id, person in zip(ids, people)])
+        for person_id, person in zip(ids, people, strict=True)])
     ledger.append_many(conn, [ledger.Entry("person added", actor, round_id, person_id, dict(
         name=person.name, email=person.email, role=person.role, department=person.department, ward=person.ward),
-        at=now) for person_id, person in zip(ids, people)])
+        at=now) for person_id, person in zip(ids, people, strict=True)])
     return ids
 
 
@@ -226,8 +226,41 @@ def record_signature(conn: Connection, link: SigningLink, ack: Acknowledgement) 
 
 # --- A personal link's state: everything its pages need, in one read ----------------------------
 
-PersonRecord = namedtuple("PersonRecord", db.people.c.keys())
-RoundRecord = namedtuple("RoundRecord", db.rounds.c.keys())
+class PersonRecord(NamedTuple):
+    """A row of `people` (its columns in table order: tests/service/test_db.py checks them)."""
+    id: str
+    round_id: str
+    name: str
+    email: str
+    email_key: str
+    role: str
+    department: str | None
+    ward: str | None
+    link_generation: int
+    added_at: str
+    removed_at: str | None
+    link_sent_at: str | None
+    first_opened_at: str | None
+    last_reminded_at: str | None
+
+
+class RoundRecord(NamedTuple):
+    """A row of `rounds` (its columns in table order: tests/service/test_db.py checks them)."""
+    council_id: str
+    council_name: str
+    protocol_title: str
+    version_id: str
+    version_label: str
+    content_hash: str
+    statements: str
+    statement_source: str
+    due_date: str | None
+    created_at: str
+    created_by: str
+    id: str
+    name: str
+
+
 _older_signer, _older = db.people.alias("older_signer"), db.signatures.alias("older")
 _OLDER_RECEIPT = (select(_older.c.id)
                   .select_from(_older.join(_older_signer, _older_signer.c.id == _older.c.person_id))
@@ -294,9 +327,9 @@ def completion(conn: Connection, round_row) -> Completion:
 def all_rounds(conn: Connection) -> list[tuple]:
     """(round, completion) for every round, newest first, counted in two grouped queries."""
     active = db.people.c.removed_at.is_(None)
-    totals = dict(conn.execute(select(db.people.c.round_id, func.count()).where(active)
+    totals: dict[str, int] = dict(conn.execute(select(db.people.c.round_id, func.count()).where(active)
                                .group_by(db.people.c.round_id)).all())
-    signed = dict(conn.execute(select(db.signatures.c.round_id, func.count())
+    signed: dict[str, int] = dict(conn.execute(select(db.signatures.c.round_id, func.count())
                                .select_from(SIGNED_PEOPLE).where(active)
                                .group_by(db.signatures.c.round_id)).all())
     out = []

@@ -22,7 +22,7 @@ def same_name(typed: str, on_record: str) -> bool:
     return " ".join(typed.split()).casefold() == " ".join(on_record.split()).casefold()
 
 
-def link_problem(error: LinkError, contact: str | None = None):
+def link_problem(error: LinkError, contact: Contact | None = None):
     if isinstance(error, ExpiredLink):
         return render_error(410, "This signing link has expired",
                             "Personal links stay valid for {} days after they are sent.".format(
@@ -179,17 +179,17 @@ def submit(token: str):
     with db.reading() as conn:
         link = rounds.signing_link(conn, claim.person_id)
     reason = _unusable(claim, link)
-    if reason is None and "full_name" not in errors and not same_name(typed_name, link.person.name):
+    if link is None or reason is not None:
+        return _unusable_page(reason or "unknown", link)
+    if "full_name" not in errors and not same_name(typed_name, link.person.name):
         errors["full_name"] = "The name you typed does not match the name HR has for this link."
-    if reason is None and not errors:
+    if not errors:
         _refuse_changed_text(link.round)
         ack = rounds.Acknowledgement(" ".join(typed_name.split()), drawing, request.remote_addr, _user_agent())
         with db.transaction() as conn:
             receipt_id = rounds.record_signature(conn, link, ack)
     if receipt_id is not None:
         return _to_receipt(receipt_id)
-    if reason is not None:
-        return _unusable_page(reason, link)
     if errors:
         return _page(token, link, errors, typed_name[:200], status=400)
     return _load(token)[1]  # not recorded: removed or sent a new link since the check above; say which
@@ -200,7 +200,7 @@ def receipt(receipt_id: str):
     with db.reading() as conn:
         signature = rounds.get_signature(conn, receipt_id)
         round_row = rounds.get_round(conn, signature.round_id) if signature else None
-    if signature is None:
+    if signature is None or round_row is None:
         abort(404, description="There is no receipt with that id.")
     return render_template("sign/receipt.html", signature=signature, round=round_row,
                            statements=rounds.round_statements(signature), signed_text=_signed_text(signature),

@@ -321,3 +321,10 @@ def test_round_names_migration_names_existing_rounds_and_drops_nothing(tmp_path)
     assert row["name"] == "South Ribble Borough Council, January 2018, opened 2026-05-04"
     assert row["id"] == "12515c62" and row["content_hash"] == "sha256:x" and row["created_by"] == "hr"
     engine.dispose()
+
+
+def test_link_records_name_the_table_columns_in_order():
+    """The signing link's one read is split into a person and a round by column position."""
+    from signoff_service import rounds
+    assert rounds.PersonRecord._fields == tuple(db.people.c.keys())
+    assert rounds.RoundRecord._fields == tuple(db.rounds.c.keys())
