@@ -96,8 +96,8 @@ def cmd_answers(args) -> int:
     for question in library.questions:
         answer = version.answer(question.id)
         print(f"\n{question.id}: {question.text}\n  [{answer.value}] {answer.text or ''}".rstrip())
-        for clause_id in answer.clause_ids:
-            print("\n".join("  > " + line for line in render_clause(version.cited(clause_id)).splitlines()))
+        for clause in filter(None, map(version.cited, answer.clause_ids)):  # validated: each is there
+            print("\n".join("  > " + line for line in render_clause(clause).splitlines()))
     return 0
 
 

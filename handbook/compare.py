@@ -162,8 +162,9 @@ def review_due(version: ProtocolVersion, today: date) -> ReviewDue:
     last = control.reviewed or max((entry.date for entry in control.review_history), default=None)
     since = control.adopted or control.published or version.date
     due = control.next_review
-    if due is None and control.review_every_months and (last or since):
-        due = add_months(last or since, control.review_every_months)
+    start = last or since
+    if due is None and control.review_every_months and start:
+        due = add_months(start, control.review_every_months)
     # A partial date is due at the end of its month or year: compare at its own precision.
     overdue = due < today.isoformat()[: len(due)] if due else None
     return ReviewDue(last, since, control.review_every_months, due, overdue)

@@ -11,7 +11,7 @@ from handbook.model import Library
 from handbook.render import clause_label
 
 from . import urls
-from .answers import VALUE_LABELS, answer_html, council_name, value_html
+from .answers import answer_html, council_name, value_html
 from .pages import front_matter
 from .render import human_date, md_text
 
@@ -55,7 +55,6 @@ def gaps_html(review: Review, link: urls.Linker) -> str:
 
 
 def difference_html(difference: Difference, link: urls.Linker) -> str:
-    usual = VALUE_LABELS[difference.usual_value].lower()
     examples = "".join(f"<li>{answer_html(link, example, quotes='none', council=True)}</li>"
                        for example in difference.examples)
     return (f'<section class="hb-review-difference"><h3>{escape(difference.question.text)}</h3>'
