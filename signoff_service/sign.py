@@ -108,7 +108,7 @@ def _refuse_changed_text(round_row) -> None:
     # Never ask anyone to sign text other than the text the round recorded.
     if current_hash(round_row.council_id, round_row.version_id) != round_row.content_hash:
         abort(409, description="The protocol text has changed since this sign-off round was opened, so it "
-                               "cannot be signed through this link. Please contact HR for a new link.")
+                               "cannot be signed through this link. Please ask the team that sent it to you for a new link.")
 
 
 def _form_context(round_row) -> dict:

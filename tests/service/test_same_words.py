@@ -145,3 +145,13 @@ def test_the_signing_page_of_every_signable_version_holds_its_words_in_order(cli
         assert page.status_code == 200
         missing = missing_in_order(canonical_words(protocol, version), page_words(page.text))
         assert missing is None, f"{protocol.id}/{version.id}: {missing}"
+
+
+def test_the_receipt_holds_the_words_signed_in_order(client, runner, library, people_csv):
+    """The receipt's statement says "the above protocol": the text signed is on it, word for word."""
+    from .conftest import sign
+    protocol = library.protocol("south-ribble")
+    path = links(runner, open_round(runner, people_csv, "south-ribble"))["jane@example.org"]
+    receipt = client.get(sign(client, path, "Jane Smith").headers["Location"]).text
+    text = receipt.split("The protocol you signed", 1)[1].split("What you agreed to", 1)[0]
+    assert missing_in_order(canonical_words(protocol, protocol.in_force, title=False), page_words(text)) is None
