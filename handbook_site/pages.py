@@ -164,8 +164,10 @@ def sign_action_html(protocol: Protocol, version: ProtocolVersion, signoff_url: 
 
 
 def signature_markdown(protocol: Protocol, version: ProtocolVersion) -> str:
-    """The signature block the source prints (part of the protocol's text)."""
+    """The signature block the source prints (part of the protocol's text); none, none printed."""
     signature = version.signature
+    if signature is None:
+        return ""
     in_section = signature_in_last_section(version)
     parts = [] if in_section else ["## Signature block {#signature}", ""]
     parts += [signature_html(signature, "signature" if in_section else None), ""]

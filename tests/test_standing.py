@@ -19,7 +19,7 @@ def testshire(tmp_path_factory):
 
 
 def with_stages(protocol, *stages, complete=(True, True)):
-    versions = tuple(replace(v, stage=s, complete=c) for v, s, c in zip(protocol.versions, stages, complete))
+    versions = tuple(replace(v, stage=s, complete=c) for v, s, c in zip(protocol.versions, stages, complete, strict=True))
     return replace(protocol, versions=versions)
 
 
