@@ -12,7 +12,6 @@ import time
 import urllib.request
 import pytest
 
-from handbook_site import urls
 from tests.conftest import ROOT
 
 

@@ -13,7 +13,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from handbook_site import urls
 from tests.conftest import axe_violations
 
 pytestmark = pytest.mark.browser
