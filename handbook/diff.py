@@ -32,6 +32,14 @@ class ClauseChange:
     def renumbered(self) -> bool:
         return bool(self.old and self.new and self.old.number != self.new.number)
 
+    @property
+    def clause(self) -> Clause:
+        """The clause as it reads now, or as it read before it was removed."""
+        clause = self.new or self.old
+        if clause is None:
+            raise ValueError(f"the change to {self.clause_id} has no clause on either side")
+        return clause
+
 
 @dataclass(frozen=True)
 class VersionDiff:
@@ -68,10 +76,12 @@ def _words(clause: Clause) -> list[str]:
 
 
 def _change(clause_id: str, old: Clause | None, new: Clause | None, section: str | None) -> ClauseChange:
-    if old is None:
-        return ClauseChange("added", clause_id, None, new, word_runs([], _words(new)), section)
-    if new is None:
-        return ClauseChange("removed", clause_id, old, None, word_runs(_words(old), []), section)
+    if old is None or new is None:
+        if new is not None:
+            return ClauseChange("added", clause_id, None, new, word_runs([], _words(new)), section)
+        if old is not None:
+            return ClauseChange("removed", clause_id, old, None, word_runs(_words(old), []), section)
+        raise ValueError(f"{clause_id} is in neither version")
     runs = word_runs(_words(old), _words(new))
     kind = "unchanged" if all(r.kind == "equal" for r in runs) and old.title == new.title else "changed"
     return ClauseChange(kind, clause_id, old, new, runs, section)
@@ -117,9 +127,8 @@ def render_diff(diff: VersionDiff, color: bool = False) -> str:
              f"{diff.count('added')} added, {diff.count('removed')} removed, "
              f"{diff.count('changed')} changed, {diff.count('unchanged')} unchanged", ""]
     for change in diff.changed:
-        clause = change.new or change.old
         where = f" in {change.section_title}" if change.section_title else ""
-        lines.append(f"{change.kind.upper()} {clause.display_number or '(unnumbered)'} [{change.clause_id}]{where}")
+        lines.append(f"{change.kind.upper()} {change.clause.display_number or '(unnumbered)'} [{change.clause_id}]{where}")
         lines.append("    " + " ".join(mark(r) for r in change.words))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -49,8 +49,12 @@ def format_field(where: FieldPath) -> str:
     return text or "(document)"
 
 
-# libyaml's parser where installed (over ten times faster), the pure-Python one otherwise.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's parser where installed (over ten times faster), the pure-Python one otherwise (both
+# are SafeLoaders to the type checker).
+if TYPE_CHECKING:
+    _BaseLoader = yaml.SafeLoader
+else:
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_BaseLoader):

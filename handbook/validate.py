@@ -9,7 +9,7 @@ import json
 import re
 from functools import cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 import fastjsonschema
 import jsonschema
@@ -54,7 +54,7 @@ def schema_problems(doc: SourceDocument, schema_name: str) -> list[Problem]:
         for leaf in _explain(error):
             where = tuple(leaf.absolute_path)
             if leaf.validator == "additionalProperties":  # point at the unexpected key itself
-                where += (sorted(set(leaf.instance) - set(leaf.schema.get("properties", {})))[0],)
+                where += (sorted(_keys(leaf) - set(_schema(leaf).get("properties", {})))[0],)
             problems.append(doc.problem(where, _message(leaf)))
     return problems
 
@@ -75,6 +75,21 @@ def _explain(error: jsonschema.ValidationError) -> list[jsonschema.ValidationErr
     return [leaf for sub in chosen for leaf in _explain(sub)]
 
 
+def _schema(error: jsonschema.ValidationError) -> Mapping[str, Any]:
+    """The schema the error is about (a bare true/false schema has nothing to say)."""
+    return error.schema if isinstance(error.schema, Mapping) else {}
+
+
+def _keys(error: jsonschema.ValidationError) -> set[str]:
+    """The keys of the mapping the error is about."""
+    return set(error.instance) if isinstance(error.instance, Mapping) else set()
+
+
+def _allowed(error: jsonschema.ValidationError) -> list[str]:
+    """An enum's allowed values, as text."""
+    return [str(v) for v in error.validator_value] if isinstance(error.validator_value, (list, tuple)) else []
+
+
 def _message(error: jsonschema.ValidationError) -> str:
     hint = error.schema.get("x-hint") if isinstance(error.schema, dict) else None
     message = _plain_message(error)
@@ -91,18 +106,19 @@ def _plain_message(error: jsonschema.ValidationError) -> str:
             return "missing required field 'file' (or 'pages', for a source published as web pages)"
         return f"missing required field {missing.group(1)!r}" if missing else error.message
     if error.validator == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(allowed))
+        allowed = sorted(_schema(error).get("properties", {}))
+        extra = sorted(_keys(error) - set(allowed))
         return f"unknown field {', '.join(map(repr, extra))}; expected one of: {', '.join(allowed)}"
     if error.validator == "enum" and isinstance(error.instance, bool):
         return (f"{error.instance!r} is not allowed; YAML reads an unquoted yes or no as true or false: "
-                f"write it in quotes (\"yes\"); expected one of: {', '.join(map(str, error.validator_value))}")
+                f"write it in quotes (\"yes\"); expected one of: {', '.join(_allowed(error))}")
     if error.validator == "enum":
-        return f"{error.instance!r} is not allowed; expected one of: {', '.join(map(str, error.validator_value))}"
+        return f"{error.instance!r} is not allowed; expected one of: {', '.join(_allowed(error))}"
     if error.validator == "pattern":
-        if "[0-9]{4}" in error.validator_value:
+        pattern = error.validator_value if isinstance(error.validator_value, str) else ""
+        if "[0-9]{4}" in pattern:
             return f"{error.instance!r} is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD"
-        if error.validator_value.startswith("^https?"):
+        if pattern.startswith("^https?"):
             return f"{error.instance!r} is not a web address; expected one starting http:// or https://"
         return f"{error.instance!r} is not a valid id; expected lowercase letters, digits and hyphens"
     if error.validator == "type":
@@ -391,7 +407,8 @@ def check_protocol(doc: SourceDocument, topics: dict | None) -> list[Problem]:
 
 
 def check_council_ids(docs: Iterable[SourceDocument]) -> list[Problem]:
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
     for doc in docs:
         council_id = doc.data["council"]["id"]
         if council_id in seen:

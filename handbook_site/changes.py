@@ -27,9 +27,8 @@ def run_html(run: WordRun) -> str:
 
 
 def change_heading(change: ClauseChange) -> str:
-    clause = change.new or change.old
-    label = clause_label(clause)
-    if change.renumbered:
+    label = clause_label(change.clause)
+    if change.renumbered and change.old is not None and change.new is not None:
         was = change.old.display_number or "unnumbered"
         label = f"{clause_label(change.new)} (was {was})"
     return f"{label}: {change.kind}"
@@ -43,7 +42,7 @@ def change_html(change: ClauseChange, protocol: Protocol, old: ProtocolVersion, 
                f"{escape(clause_label(change.new))} in {escape(new.label)}</a>")
     else:
         see = (f'<a href="{link.to(urls.clause_path(protocol, old), change.clause_id)}">'
-               f"{escape(clause_label(change.old))} in {escape(old.label)}</a>")
+               f"{escape(clause_label(change.clause))} in {escape(old.label)}</a>")
     return (f'<div class="hb-change hb-change--{change.kind}">'
             f'<h3 class="hb-change__heading" id="{change.clause_id}">{escape(change_heading(change))}</h3>'
             f'<p class="hb-change__words">{words}</p><p class="hb-change__see">See {see}</p></div>')
@@ -96,4 +95,4 @@ def changes_markdown(protocol: Protocol, old: ProtocolVersion, new: ProtocolVers
 
 
 def consecutive_pairs(protocol: Protocol):
-    return list(zip(protocol.versions, protocol.versions[1:]))
+    return list(zip(protocol.versions, protocol.versions[1:], strict=False))

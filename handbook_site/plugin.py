@@ -48,9 +48,9 @@ def load(protocols_dir: Path) -> Library:
     try:
         return load_library(protocols_dir)
     except InvalidLibrary as e:
-        raise PluginError(f"handbook-pages: the protocol library in '{protocols_dir}' has problems:\n{e}")
+        raise PluginError(f"handbook-pages: the protocol library in '{protocols_dir}' has problems:\n{e}") from e
     except OSError as e:
-        raise PluginError(f"handbook-pages: cannot read the protocol library '{protocols_dir}': {e}")
+        raise PluginError(f"handbook-pages: cannot read the protocol library '{protocols_dir}': {e}") from e
 
 
 class HandbookPagesPlugin(BasePlugin[HandbookPagesConfig]):

@@ -85,7 +85,7 @@ def pagefind_executable() -> Path:
         from pagefind_bin import get_executable
         return get_executable()
     except (ImportError, FileNotFoundError) as e:
-        raise PluginError(f"handbook-search: the Pagefind binary is missing (pip install 'pagefind-bin'): {e}")
+        raise PluginError(f"handbook-search: the Pagefind binary is missing (pip install 'pagefind-bin'): {e}") from e
 
 
 def excluded(page_meta: dict) -> bool:
@@ -318,7 +318,7 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=self.config.timeout)
         except (OSError, subprocess.TimeoutExpired) as e:
-            raise PluginError(f"handbook-search: Pagefind could not index '{site_dir}': {e}")
+            raise PluginError(f"handbook-search: Pagefind could not index '{site_dir}': {e}") from e
         if result.returncode != 0:
             raise PluginError(f"handbook-search: Pagefind failed indexing '{site_dir}' "
                               f"(exit {result.returncode}):\n{(result.stderr or result.stdout).strip()}")

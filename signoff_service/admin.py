@@ -158,7 +158,7 @@ def round_page(round_id: str):
     with db.reading() as conn:
         round_row = _round_or_404(conn, round_id)
         summary = rounds.completion(conn, round_row)
-        count = rounds.count_people(conn, round_row, role, status)
+        count = summary.total if role is None and status is None else rounds.count_people(conn, round_row, role, status)
         pages = max((count + size - 1) // size, 1)
         # Past the last page (however large the number asked for) is the last page.
         page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)

@@ -103,7 +103,7 @@ def protocol_data(found: Found, source: SourceText, council_id: str, name: str |
     version["sections"] = [section_data(s, suggester) for s in found.sections]
     for page in data["source"].get("pages", []):  # which sections each web page holds
         first, last = page.pop("_lines")
-        page["sections"] = [data_section["id"] for section, data_section in zip(found.sections, version["sections"])
+        page["sections"] = [data_section["id"] for section, data_section in zip(found.sections, version["sections"], strict=False)
                             if first <= section.line <= last]
         if not page["sections"]:
             del page["sections"]

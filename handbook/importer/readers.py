@@ -227,7 +227,7 @@ def _reflow(page) -> list[str]:
     if not page:
         return []
     text_lines = [line for line in page if line[3] >= 0]
-    gaps = sorted(b[1] - a[1] for a, b in zip(text_lines, text_lines[1:]) if b[1] > a[1])
+    gaps = sorted(b[1] - a[1] for a, b in zip(text_lines, text_lines[1:], strict=False) if b[1] > a[1])
     usual = gaps[len(gaps) // 4] if gaps else 0
     margin = min((line[2] for line in text_lines), default=0)
     paragraphs: list[list] = []  # [first line, texts]

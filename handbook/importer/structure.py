@@ -766,7 +766,7 @@ class StructureFinder:
         """A paragraph printed alone after a numbered paragraph, at the end of its section, or
         wholly in brackets, stands on its own (as printed: with no number)."""
         items = section.items
-        for index, clause in enumerate(list(items)):
+        for clause in list(items):
             if not isinstance(clause, ClauseDraft) or not clause.detachable:
                 continue
             position = items.index(clause)
