@@ -315,7 +315,7 @@ def test_round_names_migration_names_existing_rounds_and_drops_nothing(tmp_path)
         for number, name, _ in db.migrations("sqlite"):
             if number < 6:
                 conn.execute(text("INSERT INTO schema_migrations VALUES (:n, :name, 'then')"), {"n": number, "name": name})
-    assert db.migrate(engine) == ["0006_round_names.sql"]
+    assert db.migrate(engine)[0] == "0006_round_names.sql"  # and any later ones
     with engine.connect() as conn:
         row = conn.execute(text("SELECT * FROM rounds")).mappings().one()
     assert row["name"] == "South Ribble Borough Council, January 2018, opened 2026-05-04"
