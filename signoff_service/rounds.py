@@ -82,6 +82,9 @@ def open_round(conn: Connection, council_id: str, version_id: str | None, due: s
     return round_id
 
 
+BULK_IMPORT = 1000  # people added at once after which PostgreSQL's statistics are refreshed
+
+
 def add_people(conn: Connection, round_id: str, people: list[PersonRow], actor: str) -> list[str]:
     existing = {row.email_key for row in conn.execute(
         select(db.people.c.email_key).where(db.people.c.round_id == round_id))}
@@ -102,6 +105,10 @@ def add_people(conn: Connection, round_id: str, people: list[PersonRow], actor: 
     ledger.append_many(conn, [ledger.Entry("person added", actor, round_id, person_id, dict(
         name=person.name, email=person.email, role=person.role, department=person.department, ward=person.ward),
         at=now) for person_id, person in zip(ids, people, strict=True)])
+    if conn.dialect.name == "postgresql" and len(people) >= BULK_IMPORT:
+        # PostgreSQL plans by its table statistics, which lag a bulk insert: planned as if the round
+        # were empty, HR's round page at 100,000 people took seconds (bench/signoff_scale.py).
+        conn.execute(text("ANALYZE people"))
     return ids
 
 
