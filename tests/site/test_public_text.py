@@ -104,7 +104,7 @@ def test_the_checker_finds_what_it_looks_for(patterns):
         "schema field name": "recorded in fields_printed_blank",
         "source file name": "does not match file 001 (WBC); see 003_952ff177d28c433d.txt",
         "internal id": "transcribed as the clauses of version proposed-2017-10 (c-introduction-b)",
-        "machine path": "identified by /work/shared/seeds/README.md",
+        "machine path": "identified by /home/officer/seeds/README.md",
         "null value": "the name is null",
     }
     for kind, sample in samples.items():
