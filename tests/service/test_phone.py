@@ -4,19 +4,14 @@ reaches the acknowledgement from the top of a 390 px phone screen in one action,
 sticky link covering what has focus."""
 from __future__ import annotations
 
-import csv
-import io
 import re
-import secrets
-import threading
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.serving import make_server
-
-from signoff_service import create_app
 
 from conftest import axe_violations  # tests/conftest.py (tests/ is on sys.path)
+
+from .live import LiveService, serve
 
 pytestmark = pytest.mark.browser
 
@@ -42,34 +37,14 @@ OVERFLOW = """() => {
 }"""
 
 
-class Service:
-    def __init__(self, tmp_path):
-        self.app = create_app({"ENV": "testing", "SECRET_KEY": secrets.token_urlsafe(32),
-                               "DATABASE_URL": f"sqlite:///{tmp_path / 'signoff.sqlite3'}",
-                               "CONTACT_MEMBERS_EMAIL": "democratic.services@council.example",
-                               "CONTACT_MEMBERS_PHONE": "01234 567890",
-                               "CONTACT_OFFICERS_EMAIL": "human.resources@council.example"})
-        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        runner = self.app.test_cli_runner()
-        assert runner.invoke(args=["create-admin", ADMIN_EMAIL, "--password", ADMIN_PASSWORD]).exit_code == 0
-        people = tmp_path / "people.csv"
-        people.write_text(PEOPLE)
-        opened = runner.invoke(args=["open-round", "south-ribble", "--due", "2099-12-31", "--people", str(people),
-                                     "--name", ROUND_NAME])
-        assert opened.exit_code == 0, opened.output
-        self.round_id = opened.stdout.strip()
-        listed = runner.invoke(args=["links", self.round_id]).stdout
-        self.links = {row["email"]: urlsplit(row["link"]).path for row in csv.DictReader(io.StringIO(listed))}
-
-
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
-    live = Service(tmp_path_factory.mktemp("phone-signoff"))
-    threading.Thread(target=live.server.serve_forever, daemon=True).start()
-    yield live
-    live.server.shutdown()
-    live.app.extensions["signoff.engine"].dispose()
+    yield from serve(LiveService(tmp_path_factory.mktemp("phone-signoff"), admin_email=ADMIN_EMAIL,
+                                 admin_password=ADMIN_PASSWORD, people_csv=PEOPLE, round_name=ROUND_NAME,
+                                 link_key="email",
+                                 CONTACT_MEMBERS_EMAIL="democratic.services@council.example",
+                                 CONTACT_MEMBERS_PHONE="01234 567890",
+                                 CONTACT_OFFICERS_EMAIL="human.resources@council.example"))
 
 
 @pytest.fixture(scope="module")
