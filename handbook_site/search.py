@@ -22,7 +22,9 @@ needs (about 220 KB, engine included).
 - on_post_page: puts the search box into the page header (theme-independent: inserted HTML, no
   theme template override) with the page's relative path to the index, so the site works under
   any base path.
-- on_post_build: runs the Pagefind binary from the `pagefind-bin` wheel over site_dir, then writes
+- on_post_build: runs the Pagefind binary from the `pagefind-bin` wheel over site_dir (above
+  `index_part_pages` searchable pages, in parts merged into one bundle, so its memory stays bounded:
+  pagefind_parts.py), then writes
   `search-data.json` beside the index: each topic (title, definition, its vocabulary's words), each
   comparison question and each glossary role, with their URLs, and the words spelling suggestions
   are drawn from. search.js offers a topic page or a comparison question when a query matches its
@@ -34,6 +36,7 @@ import html
 import json
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -46,7 +49,7 @@ from mkdocs.utils import get_relative_url
 from handbook import default_root, load_library, reader_words
 from handbook.model import Library, VocabularyEntry
 
-from . import urls
+from . import pagefind_parts, urls
 
 log = get_plugin_logger(__name__)
 
@@ -78,6 +81,11 @@ class PagefindSearchConfig(Config):
     offered_kinds = c.ListOfItems(c.Type(str), default=["topic", "topic-list", "comparison", "questions",
                                                         "side-by-side", "review", "glossary"])
     timeout = c.Type(int, default=600)  # seconds the indexer may take before the build fails
+    # Above this many searchable pages, Pagefind indexes them in parts of this many and the parts'
+    # bundles are merged into one (pagefind_parts.py): Pagefind holds about 0.8 MB per council page
+    # while indexing (460 MB at 400 councils), in parts about 90 MB whatever the site's size. The
+    # bundle readers fetch is the same. 0: always one run.
+    index_part_pages = c.Type(int, default=100)
 
 
 def pagefind_executable() -> Path:
@@ -308,10 +316,23 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
             # Pagefind would fall back to indexing every page whole, navigation and all.
             raise PluginError(f"handbook-search: no page of '{site_dir}' is searchable (every page's "
                               "front matter says search: exclude); refusing to index")
-        command = [str(pagefind_executable()), "--site", str(site_dir),
-                   "--output-subdir", self.config.bundle_dir, "--quiet"]
+        command = [str(pagefind_executable()), "--quiet"]
         for selector in self.config.exclude_selectors:
             command += ["--exclude-selectors", selector]
+        part_pages = self.config.index_part_pages
+        if part_pages and len(self.marked_pages) > part_pages and all(index_glob([p]) for p in self.marked_pages):
+            self.index_in_parts(command, site_dir, part_pages)
+        else:
+            self.index_whole(command, site_dir)
+        if not (site_dir / self.config.bundle_dir / "pagefind.js").exists():
+            raise PluginError(f"handbook-search: Pagefind wrote no index to '{site_dir / self.config.bundle_dir}'")
+        (site_dir / self.config.bundle_dir / "search-data.json").write_text(
+            json.dumps(self.offers(config), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        log.info("Pagefind search index built in %s", site_dir / self.config.bundle_dir)
+
+    def index_whole(self, command: list[str], site_dir: Path) -> None:
+        """One Pagefind run over the marked pages, writing the bundle into the site."""
+        command = command + ["--site", str(site_dir), "--output-subdir", self.config.bundle_dir]
         glob = index_glob(self.marked_pages)
         if glob:
             command += ["--glob", glob]
@@ -322,8 +343,15 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
         if result.returncode != 0:
             raise PluginError(f"handbook-search: Pagefind failed indexing '{site_dir}' "
                               f"(exit {result.returncode}):\n{(result.stderr or result.stdout).strip()}")
-        if not (site_dir / self.config.bundle_dir / "pagefind.js").exists():
-            raise PluginError(f"handbook-search: Pagefind wrote no index to '{site_dir / self.config.bundle_dir}'")
-        (site_dir / self.config.bundle_dir / "search-data.json").write_text(
-            json.dumps(self.offers(config), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        log.info("Pagefind search index built in %s", site_dir / self.config.bundle_dir)
+
+    def index_in_parts(self, command: list[str], site_dir: Path, part_pages: int) -> None:
+        """A Pagefind run per `part_pages` marked pages, merged into one bundle (pagefind_parts.py):
+        the indexer's memory stays that of one part however many councils the site holds."""
+        with tempfile.TemporaryDirectory(prefix="handbook-pagefind-") as work:
+            try:
+                bundles = pagefind_parts.run_parts(command, site_dir, self.marked_pages, part_pages, Path(work),
+                                                   self.config.timeout)
+                pages = pagefind_parts.merge(bundles, site_dir / self.config.bundle_dir)
+            except (OSError, subprocess.TimeoutExpired, pagefind_parts.MergeError) as e:
+                raise PluginError(f"handbook-search: Pagefind could not index '{site_dir}' in parts: {e}") from e
+        log.info("Pagefind indexed %d pages in %d parts", pages, len(bundles))
