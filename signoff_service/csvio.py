@@ -110,20 +110,21 @@ def parse_people(data: str | bytes) -> list[PersonRow]:
         raise InvalidPeople(errors)
     people: list[PersonRow] = []
     seen: dict[str, int] = {}
+    width, at = len(header), {column: i for i, column in enumerate(header)}
+    name_at, email_at, role_at = at["name"], at["email"], at["role"]
+    extra_at = [(column, at[column]) for column in OPTIONAL_COLUMNS if column in at]
     with collector_paused():
         try:
             for row_number, cells in enumerate(reader, start=2):
-                if not any(c.strip() for c in cells):
+                if len(cells) != width:
+                    if any(c.strip() for c in cells):  # blank lines are skipped
+                        errors.append(RowError(row_number, None, f"has {len(cells)} cells; the header has {width}"))
                     continue
-                if len(cells) != len(header):
-                    errors.append(RowError(row_number, None, f"has {len(cells)} cells; the header has {len(header)}"))
-                    continue
-                record = dict(zip(header, cells, strict=True))
-                extra = {c: record.get(c, "") for c in OPTIONAL_COLUMNS if c in record}
-                person, problems = check_person(row_number, record["name"], record["email"], record["role"], extra,
-                                                may_hold_control)
-                errors += problems
+                person, problems = check_person(row_number, cells[name_at], cells[email_at], cells[role_at],
+                                                {column: cells[i] for column, i in extra_at}, may_hold_control)
                 if person is None:
+                    if any(c.strip() for c in cells):  # a row of empty cells is a blank line too
+                        errors += problems
                     continue
                 key = email_key(person.email)
                 if key in seen:

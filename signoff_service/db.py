@@ -15,11 +15,12 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator, Sequence
 
 from flask import current_app
 from sqlalchemy import (Column, Connection, Engine, Integer, MetaData, Table, Text, create_engine, event,
-                        text)
+                        insert, text)
+from sqlalchemy.exc import DBAPIError
 
 metadata = MetaData()
 
@@ -118,6 +119,54 @@ def transaction() -> Iterator[Connection]:
     # held for the transaction alone, since every writer waits for whoever holds it.
     with write_engine.connect() as conn, sqlite_write_lock(lock_path), conn.begin():  # BEGIN IMMEDIATE
         yield conn
+
+
+def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Bulk load: insert `rows` (tuples, values in `columns` order) into `table`, in `conn`'s transaction.
+
+    For a county's people list and its ledger entries (bench/signoff_scale.py: 100,000 people,
+    100,000 entries), where SQLAlchemy's per-row handling of an executemany's parameters and, on
+    PostgreSQL, the driver's executemany cost more than the rest of the import together. The
+    statement is still Core's (the table's INSERT, compiled for the connection's dialect, or its
+    COPY), and it runs in the caller's transaction like any other, so a failure anywhere rolls back
+    everything the transaction wrote:
+
+    - SQLite: the compiled INSERT with the rows handed to the driver's executemany as they are
+      (`exec_driver_sql`), skipping the per-row conversion Core does for dictionaries.
+    - PostgreSQL: `COPY table (columns) FROM STDIN` on the transaction's own driver connection
+      (psycopg escapes the values; the server parses them as it would an INSERT's and checks every
+      constraint and trigger alike).
+
+    Safe for plain values (str, int, None) into columns named here; nothing the table's Core
+    definition would convert on the way in (no type with a bind processor: every column of the
+    service's tables is Text or Integer). Everything else writes through Core statements.
+    """
+    columns = tuple(columns)
+    if conn.dialect.name == "postgresql":
+        preparer = conn.dialect.identifier_preparer
+        statement = (f"COPY {preparer.format_table(table)} ({', '.join(preparer.quote(c) for c in columns)}) "
+                     "FROM STDIN")
+        driver = conn.connection.driver_connection
+        if driver is None:  # only for a connection SQLAlchemy has already closed
+            raise RuntimeError("COPY on a closed PostgreSQL connection")
+        try:
+            with driver.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except conn.dialect.loaded_dbapi.Error as e:  # as SQLAlchemy raises it for any other statement
+            raise DBAPIError.instance(statement, None, e, conn.dialect.loaded_dbapi.Error,
+                                      dialect=conn.dialect) from e
+        return
+    batch = list(rows)
+    if not batch:
+        return
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(columns))
+    if compiled.positiontup is None:  # the service's SQLite driver takes positional (qmark) parameters
+        raise RuntimeError(f"bulk load needs a positional driver, not {conn.dialect.driver}")
+    order = [columns.index(name) for name in compiled.positiontup]  # the compiled statement's order
+    if order != list(range(len(columns))):
+        batch = [tuple(row[i] for i in order) for row in batch]
+    conn.exec_driver_sql(str(compiled), batch)
 
 
 @contextmanager

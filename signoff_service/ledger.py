@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from sqlalchemy import Connection, bindparam, select, update
 
@@ -79,34 +79,56 @@ class Entry(NamedTuple):
     at: str | None = None  # default: now
 
 
+# The ledger's columns in the order _chained gives each row's values.
+COLUMNS = ("seq", "at", "event", "actor", "round_id", "person_id", "details", "prev_hash", "hash")
+
+
 def append(conn: Connection, event: str, actor: str, round_id: str | None = None,
            person_id: str | None = None, at: str | None = None, **details) -> int:
     """Add an entry inside the caller's transaction; returns its sequence number."""
-    return append_many(conn, [Entry(event, actor, round_id, person_id, details, at)])
+    chain = _Chain(conn.execute(_LOCK_HEAD).one())
+    (row,) = chain.rows([Entry(event, actor, round_id, person_id, details, at)])
+    conn.execute(_INSERT_ENTRY, dict(zip(COLUMNS, row, strict=True)))
+    conn.execute(_MOVE_HEAD, {"new_seq": chain.seq, "new_hash": chain.hash})
+    return chain.seq
 
 
 def append_many(conn: Connection, new_entries: list[Entry]) -> int:
-    """Add the entries, in order, inside the caller's transaction: the chain's hashes computed here,
-    the rows inserted in one executemany and the head moved once. Returns the last sequence number."""
-    head = conn.execute(_LOCK_HEAD).one()
-    seq, prev, now = int(head.seq), str(head.hash), db.utcnow()
-    rows = []
-    sha256, value = hashlib.sha256, _json_value
-    for entry in new_entries:
-        seq += 1
-        at = entry.at or now
-        details_text = _canonical(entry.details)
-        # entry_hash, inlined: a county's import hashes 100,000 entries here.
-        digest = "sha256:" + sha256((_HASHED % (
-            value(entry.actor), value(at), value(details_text), value(entry.event), value(entry.person_id),
-            value(prev), value(entry.round_id), value(seq))).encode("utf-8")).hexdigest()
-        rows.append({"seq": seq, "at": at, "event": entry.event, "actor": entry.actor, "round_id": entry.round_id,
-                     "person_id": entry.person_id, "details": details_text, "prev_hash": prev, "hash": digest})
-        prev = digest
-    if rows:
-        conn.execute(_INSERT_ENTRY, rows)
-        conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
-    return seq
+    """Add the entries, in order, inside the caller's transaction, as one bulk load (db.insert_rows):
+    each row's hash is computed as the load takes it (on PostgreSQL the server stores the rows
+    already sent meanwhile), and the head is moved once, to the last. Returns the last sequence number."""
+    chain = _Chain(conn.execute(_LOCK_HEAD).one())
+    first = chain.seq
+    db.insert_rows(conn, db.ledger, COLUMNS, chain.rows(new_entries))
+    if chain.seq != first:
+        conn.execute(_MOVE_HEAD, {"new_seq": chain.seq, "new_hash": chain.hash})
+    return chain.seq
+
+
+# The ledger's columns in the order _Chain.rows gives each row's values.
+COLUMNS = ("seq", "at", "event", "actor", "round_id", "person_id", "details", "prev_hash", "hash")
+
+
+class _Chain:
+    """The chain's end (number and hash of the last entry), moved on by each row `rows` gives."""
+
+    def __init__(self, head) -> None:
+        self.seq, self.hash = int(head.seq), str(head.hash)
+
+    def rows(self, new_entries: list[Entry]) -> Iterator[tuple]:
+        """The entries' rows (values in COLUMNS order), numbered and hash-chained on from the end."""
+        seq, prev, now, sha256, value = self.seq, self.hash, db.utcnow(), hashlib.sha256, _json_value
+        for entry in new_entries:
+            seq += 1
+            at = entry.at or now
+            details_text = _canonical(entry.details)
+            # entry_hash, inlined: a county's import hashes 100,000 entries here.
+            digest = "sha256:" + sha256((_HASHED % (
+                value(entry.actor), value(at), value(details_text), value(entry.event), value(entry.person_id),
+                value(prev), value(entry.round_id), value(seq))).encode("utf-8")).hexdigest()
+            self.seq, self.hash = seq, digest
+            yield seq, at, entry.event, entry.actor, entry.round_id, entry.person_id, details_text, prev, digest
+            prev = digest
 
 
 @dataclass(frozen=True)

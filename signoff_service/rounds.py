@@ -18,7 +18,8 @@ from .errors import SignoffError
 from .protocols import ProtocolError, find_version, statements_for
 
 STATUSES = ("signed", "outstanding", "overdue")
-_INSERT_PERSON = db.people.insert()
+_NEW_PERSON_COLUMNS = ("id", "round_id", "name", "email", "email_key", "role", "department", "ward", "link_generation",
+                       "added_at")
 
 
 class RoundError(SignoffError):
@@ -93,17 +94,15 @@ def add_people(conn: Connection, round_id: str, people: list[PersonRow], actor: 
                for i, (p, key) in enumerate(zip(people, keys, strict=True), start=2) if key in existing]
     if clashes:
         raise InvalidPeople(clashes)
-    # Everyone in one executemany, and their ledger entries in another: a county's 100,000 people
+    # Everyone in one bulk load, and their ledger entries in another: a county's 100,000 people
     # import in seconds (bench/signoff_scale.py), where a statement per row took minutes.
     ids, now = [secrets.token_hex(8) for _ in people], db.utcnow()
     if not people:
         return ids
     with collector_paused():  # see collector_paused: a quarter of a county's import
-        # Only the columns a new person has (the rest start NULL): SQLAlchemy's cost is per parameter.
-        conn.execute(_INSERT_PERSON, [
-            {"id": person_id, "round_id": round_id, "name": person.name, "email": person.email,
-             "email_key": key, "role": person.role, "department": person.department,
-             "ward": person.ward, "link_generation": 1, "added_at": now}
+        # Only the columns a new person has (the rest start NULL), as one bulk load (db.insert_rows).
+        db.insert_rows(conn, db.people, _NEW_PERSON_COLUMNS, [
+            (person_id, round_id, person.name, person.email, key, person.role, person.department, person.ward, 1, now)
             for person_id, person, key in zip(ids, people, keys, strict=True)])
         ledger.append_many(conn, [ledger.Entry("person added", actor, round_id, person_id, {
             "name": person.name, "email": person.email, "role": person.role, "department": person.department,

@@ -328,3 +328,47 @@ def test_link_records_name_the_table_columns_in_order():
     from signoff_service import rounds
     assert rounds.PersonRecord._fields == tuple(db.people.c.keys())
     assert rounds.RoundRecord._fields == tuple(db.rounds.c.keys())
+
+
+@pytest.mark.parametrize("failure", ["the database refuses a row", "a row cannot be made"])
+def test_a_bulk_load_failing_part_way_writes_nothing_and_the_next_import_works(app, failure):
+    """db.insert_rows (how a people list and its ledger entries go in: COPY on PostgreSQL) runs in
+    the caller's transaction: a failure after thousands of rows went in (more than one COPY buffer)
+    rolls back everything the transaction wrote, the round it opened included, and the next import
+    goes in whole with its entries chained."""
+    from sqlalchemy.exc import IntegrityError
+
+    from signoff_service import rounds
+    from signoff_service.csvio import parse_people
+
+    people = parse_people("name,email,role\n" + "".join(f"Person {i:05d},p{i}@example.org,member\n"
+                                                         for i in range(3000)))
+    columns = ("id", "round_id", "name", "email", "email_key", "role", "link_generation", "added_at")
+
+    def rows(round_id):
+        for i in range(3000):
+            if i == 2500 and failure == "a row cannot be made":
+                raise RuntimeError("the disk filled up")
+            yield (f"bulk{i:05d}", round_id, None if i == 2500 else f"Bulk {i:05d}", f"b{i}@example.org",
+                   f"b{i}@example.org", "member", 1, db.utcnow())
+
+    with app.app_context():
+        with pytest.raises(IntegrityError if failure == "the database refuses a row" else RuntimeError), \
+                db.transaction() as conn:
+            round_id = rounds.open_round(conn, "south-ribble", None, None, people, "hr@example.org")
+            db.insert_rows(conn, db.people, columns, rows(round_id))
+        with db.reading() as conn:
+            assert conn.execute(select(db.rounds)).all() == []
+            assert conn.execute(select(db.people)).all() == []
+            assert conn.execute(select(db.ledger)).all() == []
+        with db.transaction() as conn:
+            round_id = rounds.open_round(conn, "south-ribble", None, None, people, "hr@example.org")
+        with db.reading() as conn:
+            assert rounds.count_people(conn, rounds.get_round(conn, round_id)) == 3000
+            added = conn.execute(select(db.ledger.c.person_id, db.ledger.c.details)
+                                 .where(db.ledger.c.event == "person added").order_by(db.ledger.c.seq)).all()
+            names = dict(conn.execute(select(db.people.c.id, db.people.c.name)).all())
+            assert [names[person_id] for person_id, _ in added] == [p.name for p in people]
+            assert '"name":"Person 00042"' in added[42].details
+            report = ledger.verify(conn)
+            assert report.ok and report.entries == 3001, report
