@@ -71,6 +71,4 @@ def contacts() -> tuple[Contact, Contact]:
 
 def init_app(app) -> None:
     app.jinja_env.filters.update(uk_date=uk_date, uk_datetime=uk_datetime, uk_local_date=uk_local_date)
-    from handbook.render import section_title
-
-    app.jinja_env.globals.update(contact_for=contact_for, contacts=contacts, section_title=section_title)
+    app.jinja_env.globals.update(contact_for=contact_for, contacts=contacts)

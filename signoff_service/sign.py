@@ -10,7 +10,8 @@ from .csrf import csrf_token
 from .drawing import InvalidDrawing, check_drawing
 from .errors import render_error, sentence
 from .links import verification_code, verification_link
-from .protocols import UnknownProtocol, current_hash, find_version, handbook_url, redline, version_html
+from .protocols import (UnknownProtocol, current_hash, find_version, handbook_url, redline,
+                        version_contents, version_html)
 from .readable import Contact, contact_for
 from .tokens import ExpiredLink, LinkError, normalise_code, read_receipt_token, read_sign_token
 
@@ -115,6 +116,7 @@ def _form_context(round_row) -> dict:
     """What the signing form shows of the round and its protocol version: the same for everyone in it."""
     protocol, version = find_version(round_row.council_id, round_row.version_id)
     return dict(round=round_row, protocol=protocol, version=version, protocol_html=version_html(protocol, version),
+                protocol_contents=version_contents(protocol, version),
                 statements=rounds.round_statements(round_row),
                 handbook_url=handbook_url(round_row.council_id, round_row.version_id))
 
