@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import functools
+import math
 import secrets
-import time
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy import Connection, and_, delete, func, or_, select, text, update
@@ -42,9 +43,13 @@ def create_admin(conn: Connection, email: str, password: str, actor: str = "cli"
 
 # Failed logins within the window after which sign-in slows down, as multiples of LOGIN_MAX_FAILURES:
 # for one account from one address (a guesser); from one address over all accounts (a sprayer);
-# for one account over all addresses. Slowing down never refuses the right password, so nobody
-# can lock HR out of their account from elsewhere (or from behind the same proxy); each limit
-# crossed is recorded in the ledger once per window.
+# for one account over all addresses. Past a limit, an address must wait LOGIN_SLOWDOWN_SECONDS after
+# its own last failure before its next attempt is checked (after its last failure for that account,
+# or for any account once the address itself is past its limit); an attempt that comes sooner is
+# answered at once, "try again in N seconds", without checking the password. Nothing waits in the
+# server: a sync worker held asleep is a worker signers cannot use, so a flood of slowed sign-ins
+# would stall them. Failures from other addresses never hold an address back, so nobody can lock
+# HR out from elsewhere; each limit crossed is recorded in the ledger once per window.
 FAILURE_LIMITS = {"account and address": 1, "address": 4, "account": 20}
 
 
@@ -53,23 +58,47 @@ def _since(config) -> str:
             ).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _limits_reached(conn: Connection, email: str, ip: str, config) -> dict[str, int]:
-    """Each login limit (see FAILURE_LIMITS) with the failures counted against it in the window."""
+class Failures(NamedTuple):
+    """Failed sign-ins in the window that bear on one attempt: each login limit reached (with its
+    count), and when this address last failed for this account and for any account."""
+    limits: dict[str, int]
+    last_for_account: str | None
+    last_for_address: str | None
+
+
+def _failures(conn: Connection, email: str, ip: str, config) -> Failures:
     same_email, same_ip = db.login_failures.c.email == email, db.login_failures.c.ip == ip
-    counts = conn.execute(select(func.count().filter(and_(same_email, same_ip)), func.count().filter(same_ip),
-                                 func.count().filter(same_email))
-                          .where(db.login_failures.c.at >= _since(config), or_(same_email, same_ip))).one()
-    return {limit: count for (limit, times), count in zip(FAILURE_LIMITS.items(), counts, strict=True)
-            if count >= times * config["LOGIN_MAX_FAILURES"]}
+    at = db.login_failures.c.at
+    row = conn.execute(select(func.count().filter(and_(same_email, same_ip)), func.count().filter(same_ip),
+                              func.count().filter(same_email), func.max(at).filter(and_(same_email, same_ip)),
+                              func.max(at).filter(same_ip))
+                       .where(at >= _since(config), or_(same_email, same_ip))).one()
+    limits = {limit: count for (limit, times), count in zip(FAILURE_LIMITS.items(), row[:3], strict=True)
+              if count >= times * config["LOGIN_MAX_FAILURES"]}
+    return Failures(limits, row[3], row[4])
+
+
+def _wait_seconds(failures: Failures, config) -> int:
+    """Whole seconds this address must still wait before its attempt at this account is checked (0: none)."""
+    if "address" in failures.limits:
+        last = failures.last_for_address
+    elif failures.limits:  # this account's limits: only this address's own failures hold it back
+        last = failures.last_for_account
+    else:
+        return 0
+    if last is None:
+        return 0
+    since_last = (datetime.now(timezone.utc) - datetime.fromisoformat(last.replace("Z", "+00:00"))).total_seconds()
+    return max(0, math.ceil(config["LOGIN_SLOWDOWN_SECONDS"] - since_last))
 
 
 def _record_failure(conn: Connection, email: str, ip: str, config) -> None:
     """Count a failed sign-in, prune those older than the window, and put each limit this failure
     reaches in the ledger (once per window: a flood of failures does not flood the ledger)."""
-    before = _limits_reached(conn, email, ip, config)
+    before = _failures(conn, email, ip, config).limits
     conn.execute(db.login_failures.insert().values(id=secrets.token_hex(8), email=email, ip=ip, at=db.utcnow()))
     conn.execute(delete(db.login_failures).where(db.login_failures.c.at < _since(config)))
-    for limit in _limits_reached(conn, email, ip, config).keys() - before.keys():
+    for limit in _failures(conn, email, ip, config).limits.keys() - before.keys():
         ledger.append(conn, "sign-in slowed down", "system", email=email, ip=ip, limit=limit)
 
 
@@ -91,10 +120,13 @@ def login():
         ip = request.remote_addr or "unknown"
         config = current_app.config
         with db.reading() as conn:
-            slowed = _limits_reached(conn, email, ip, config)
+            failures = _failures(conn, email, ip, config)
             admin = conn.execute(_ADMIN.where(db.admins.c.email == email)).first()
-        if slowed:
-            time.sleep(config["LOGIN_SLOWDOWN_SECONDS"])
+        wait = _wait_seconds(failures, config)
+        if wait:  # answered at once, the password unchecked (see FAILURE_LIMITS)
+            error = (f"Sign-in is slowed down after repeated failed attempts. Try again in {wait} "
+                     f"second{'s' if wait != 1 else ''}.")
+            return render_template("admin/login.html", error=error, email=email), 429, {"Retry-After": str(wait)}
         # The hash (about 200 ms of scrypt) is checked outside any transaction: on SQLite a write
         # transaction holds the write lock, and signers would queue behind HR's sign-in.
         good = check_password_hash(admin.password_hash if admin else _DUMMY_HASH, password) and admin is not None
@@ -108,8 +140,9 @@ def login():
             start_session(admin)
             return redirect(target, 303)
         error = "The email or password is not right."
-        if slowed:
-            error += " Sign-in to this account is slowed down after repeated failures."
+        if failures.limits:
+            error += (" Sign-in is slowed down after repeated failures: wait {:g} seconds before trying "
+                      "again.".format(config["LOGIN_SLOWDOWN_SECONDS"]))
     return render_template("admin/login.html", error=error, email=email), 400 if error else 200
 
 

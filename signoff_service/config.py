@@ -97,8 +97,10 @@ SETTINGS = (
             "address after which further attempts are slowed down (4x that from one address over all accounts, "
             "20x for one account over all addresses).", int),
     Setting("LOGIN_WINDOW_SECONDS", 900, "The login rate-limit window; failures older than this are pruned.", int),
-    Setting("LOGIN_SLOWDOWN_SECONDS", 2.0, "How long a sign-in attempt waits once a login limit is reached (the "
-            "right password still signs in: nobody can lock HR out).", float),
+    Setting("LOGIN_SLOWDOWN_SECONDS", 2.0, "Once a login limit is reached, how long an address must wait after its "
+            "own last failed sign-in before its next attempt is checked; a sooner attempt is answered at once with "
+            "\"try again in N seconds\" (nothing waits in the server). Failures from other addresses never hold an "
+            "address back: nobody can lock HR out.", float),
     Setting("SESSION_IDLE_HOURS", 8.0, "An HR session ends after this many hours without a request (a working "
             "day); signing out or a password change ends every session of the account at once.", float),
     Setting("PASSWORD_HASH_METHOD", "scrypt", "werkzeug.security hash method for HR passwords (e.g. scrypt, or "

@@ -165,6 +165,33 @@ def test_fifty_concurrent_signers_on_two_worker_processes(service):
     assert service.verify_ledger().startswith("ledger OK")
 
 
+def test_a_flood_of_slowed_down_sign_ins_does_not_hold_up_signers(service):
+    """A slowed-down HR sign-in is answered at once ("try again in N seconds"): no worker waits out
+    the slow-down, so failing logins sent many at a time leave the workers free for signers."""
+    service.env.update(SIGNOFF_LOGIN_MAX_FAILURES="1", SIGNOFF_LOGIN_SLOWDOWN_SECONDS="30")
+    created = service.cli("create-admin", "hr@example.org", "--password", "correct horse battery staple")
+    assert created.returncode == 0, created.stderr
+    _, links = service.open_round(1)
+    server = service.start(workers=2)
+
+    def failed_sign_in() -> requests.Response:
+        page = requests.get(server.url + "/admin/login", timeout=60)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in page.cookies)  # Secure: requests keeps it off http
+        return requests.post(server.url + "/admin/login", allow_redirects=False, timeout=60, headers={"Cookie": cookie},
+                             data={"csrf_token": CSRF.search(page.text)[1], "email": "hr@example.org",
+                                   "password": "not the password"})
+
+    assert failed_sign_in().status_code == 400  # reaches the limit: from now on, sign-in is slowed down
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        flood = [pool.submit(failed_sign_in) for _ in range(8)]  # four per worker
+        time.sleep(0.5)
+        signer = requests.get(server.url + links[0][0], timeout=10)  # not 30 s behind the flood
+        answers = [attempt.result() for attempt in flood]
+    assert signer.status_code == 200 and 'name="full_name"' in signer.text
+    assert {answer.status_code for answer in answers} == {429}
+    assert all(0 < int(answer.headers["Retry-After"]) <= 30 for answer in answers)
+
+
 def test_sigkill_mid_load_keeps_every_acknowledgement_whose_receipt_was_returned(service):
     round_id, links = service.open_round(240)
     server = service.start(workers=2)
