@@ -167,7 +167,8 @@ ENGINES = {
     "pagefind": ("#hb-search-input", ".hb-search__result"),
     "material": ("input.md-search__input", ".md-search-result__item"),
 }
-WARM_PAUSE_MS = 2000  # a reader who focuses the box, then starts typing two seconds later
+WARM_PAUSE_MS = 2000
+PAGE_TIMEOUT_MS = 600_000  # a question table at 4,000 councils is tens of megabytes  # a reader who focuses the box, then starts typing two seconds later
 
 
 def serve(directory: Path):
@@ -203,7 +204,7 @@ def search_once(browser, site: Path, engine: str, warm: bool) -> SearchRun:
     context = browser.new_context(service_workers="block")
     page = context.new_page()
     try:
-        page.goto(f"http://127.0.0.1:{server.server_port}/", wait_until="load")
+        page.goto(f"http://127.0.0.1:{server.server_port}/", wait_until="load", timeout=PAGE_TIMEOUT_MS)
         focused = time.perf_counter()
         page.click(box)
         if warm:
@@ -261,12 +262,13 @@ def show_pair(browser, site: Path, a: str, b: str) -> Shown:
     page = context.new_page()
     try:
         opened = time.perf_counter()
-        page.goto(f"http://127.0.0.1:{server.server_port}/compare/side-by-side/", wait_until="load")
+        page.goto(f"http://127.0.0.1:{server.server_port}/compare/side-by-side/", wait_until="load",
+                  timeout=PAGE_TIMEOUT_MS)
         page.select_option("#hb-pair-a", a)
         page.select_option("#hb-pair-b", b)
         asked = time.perf_counter()
         page.click("form.hb-pair button[type=submit]")
-        page.wait_for_selector("#hb-pair-result:not([hidden]) .hb-answer__council")
+        page.wait_for_selector("#hb-pair-result:not([hidden]) .hb-answer__council", timeout=PAGE_TIMEOUT_MS)
         shown = time.perf_counter()
     finally:
         context.close()
@@ -284,7 +286,8 @@ def open_largest_table(browser, site: Path) -> Shown:
     page = context.new_page()
     try:
         opened = time.perf_counter()
-        page.goto(f"http://127.0.0.1:{server.server_port}/compare/{largest.parent.name}/", wait_until="load")
+        page.goto(f"http://127.0.0.1:{server.server_port}/compare/{largest.parent.name}/", wait_until="load",
+                  timeout=PAGE_TIMEOUT_MS)
         shown = time.perf_counter()
     finally:
         context.close()
@@ -324,6 +327,9 @@ def run_size(n: int, work: Path, config: Path, browser, repeat: int) -> dict:
                 for v in p.versions for c in v.clauses() for b in c.content)
     result = {"n": n, "real": len(protocol_paths(default_root())), "plain_pages": pages, "words": words, "handbook": handbook, "plain": plain}
     result["comparisons"] = comparison_sizes(handbook.site)
+    # The build figures first: at national scale the browser measurements take long, and a
+    # failure there should not lose them.
+    report_builds(result)
     if browser is not None:
         councils = [p.id for p in load_library(protocols).protocols]
         result["pair"] = (median_of([show_pair(browser, handbook.site, councils[0], councils[-1]) for _ in range(repeat)]),
@@ -334,7 +340,7 @@ def run_size(n: int, work: Path, config: Path, browser, repeat: int) -> dict:
     return result
 
 
-def report(r: dict) -> None:
+def report_builds(r: dict) -> None:
     h, p = r["handbook"], r["plain"]
     print(f"\nN = {r['n']} synthetic councils + the {r['real']} real ones "
           f"({r['plain_pages']} plain pages, {r['words']:,} words of clause text)")
@@ -349,6 +355,10 @@ def report(r: dict) -> None:
     print("  comparison pages (files, total, largest):")
     for kind, (files, total, largest) in r["comparisons"].items():
         print(f"    {kind:<46} {files:>5} {human_bytes(total):>10} {human_bytes(largest):>10}")
+    sys.stdout.flush()
+
+
+def report_browser(r: dict) -> None:
     if "pair" in r:
         pair, table = r["pair"]
         print(f"  {'':<44} {'pair':>12} {'table':>12}   ratio")
@@ -386,7 +396,7 @@ def main() -> None:
     try:
         if args.no_browser:
             for n in sizes:
-                report(run_size(n, work, args.config.resolve(), None, args.repeat))
+                run_size(n, work, args.config.resolve(), None, args.repeat)
             return
         from playwright.sync_api import sync_playwright
         chromium = shutil.which("chromium")
@@ -395,7 +405,7 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
             for n in sizes:
-                report(run_size(n, work, args.config.resolve(), browser, args.repeat))
+                report_browser(run_size(n, work, args.config.resolve(), browser, args.repeat))
             browser.close()
     finally:
         if not args.keep:
