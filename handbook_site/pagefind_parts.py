@@ -28,6 +28,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -124,23 +125,82 @@ def glob_of(paths: list[str]) -> str:
     return "{" + ",".join(sorted(paths)) + "}"
 
 
+class PartRunner:
+    """Runs Pagefind on parts of a site's pages as they become ready, one run at a time, each
+    writing its bundle under `work`: the handbook starts a part as soon as enough of its pages are
+    written, so the indexing overlaps the rest of the build (mkdocs uses one CPU)."""
+
+    def __init__(self, command: list[str], site_dir: Path, work: Path, part_pages: int, timeout: int):
+        self.command, self.site_dir, self.work = command, site_dir, work
+        self.part_pages, self.timeout = part_pages, timeout
+        self.ready: list[str] = []  # written pages not yet in a part
+        self.bundles: list[Path] = []
+        self.running: tuple[subprocess.Popen, Path, float] | None = None
+        work.mkdir(parents=True, exist_ok=True)
+
+    def add(self, page: str) -> None:
+        """A page that is written and searchable; starts a part when more than a part's worth are
+        waiting and none runs."""
+        self.ready.append(page)
+        self.poll()
+
+    def poll(self) -> None:
+        if self.running is not None and self.running[0].poll() is not None:
+            self._finished()
+        # more than a part waiting: the site will be indexed in parts whatever follows
+        if self.running is None and len(self.ready) > self.part_pages:
+            self._start()
+
+    def finish(self) -> list[Path]:
+        """Indexes what is left and returns every part's bundle, in the order they were indexed."""
+        while self.running is not None or self.ready:
+            if self.running is not None:
+                try:
+                    self.running[0].wait(max(1.0, self.running[2] - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    pass
+                self._finished()
+            if self.ready:
+                self._start()
+        return self.bundles
+
+    def stop(self) -> None:
+        if self.running is not None:
+            self.running[0].kill()
+            self.running[0].wait()
+            self.running = None
+
+    def _start(self) -> None:
+        pages, self.ready = self.ready[:self.part_pages], self.ready[self.part_pages:]
+        bundle = self.work / f"part-{len(self.bundles):04d}"
+        command = self.command + ["--site", str(self.site_dir), "--output-path", str(bundle), "--glob", glob_of(pages)]
+        with open(bundle.with_suffix(".log"), "w", encoding="utf-8") as log:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        self.running = (process, bundle, time.monotonic() + self.timeout)
+
+    def _finished(self) -> None:
+        assert self.running is not None
+        process, bundle, deadline = self.running
+        if process.poll() is None:
+            if time.monotonic() < deadline:
+                return
+            self.stop()
+            raise MergeError(f"Pagefind took longer than {self.timeout} s on part {len(self.bundles) + 1}")
+        self.running = None
+        if process.returncode != 0:
+            output = bundle.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+            raise MergeError(f"Pagefind failed on part {len(self.bundles) + 1} (exit {process.returncode}):\n"
+                             f"{output.strip()}")
+        self.bundles.append(bundle)
+
+
 def run_parts(command: list[str], site_dir: Path, pages: list[str], part_pages: int, work: Path,
               timeout: int) -> list[Path]:
     """Runs `command` (Pagefind with its options, less --site/--glob/--output-*) once per part of
-    `pages` (in path order, so a council's pages stay together), each writing its bundle under
-    `work`; returns the bundles in order."""
-    bundles = []
-    ordered = sorted(pages)
-    for number, start in enumerate(range(0, len(ordered), part_pages)):
-        bundle = work / f"part-{number:04d}"
-        part = command + ["--site", str(site_dir), "--output-path", str(bundle),
-                          "--glob", glob_of(ordered[start:start + part_pages])]
-        result = subprocess.run(part, capture_output=True, text=True, timeout=timeout)
-        if result.returncode != 0:
-            raise MergeError(f"Pagefind failed on part {number + 1} (exit {result.returncode}):\n"
-                             f"{(result.stderr or result.stdout).strip()}")
-        bundles.append(bundle)
-    return bundles
+    `pages` (in path order, so a council's pages stay together); returns the bundles in order."""
+    runner = PartRunner(command, site_dir, work, part_pages, timeout)
+    runner.ready = sorted(pages)
+    return runner.finish()
 
 
 # --- Merging the parts' bundles ---------------------------------------------------------------------

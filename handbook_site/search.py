@@ -35,6 +35,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -255,11 +256,18 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
     marked_pages: list[str] = []
     marked: set[str] = set()
     library: Library | None = None
+    runner: pagefind_parts.PartRunner | None = None  # the parts indexed while the build writes pages
+    work: str | None = None  # their bundles' folder
+    writing: str | None = None
+    in_parts = True
 
     def on_pre_build(self, *, config) -> None:
         self.marked_pages = []  # `mkdocs serve` rebuilds with the same plugin instance
         self.marked = set()
         self.library = None
+        self.stop_parts()
+        self.writing = None  # the searchable page mkdocs is about to write
+        self.in_parts = True  # indexing in parts is possible (every searchable path is glob-safe)
 
     def on_config(self, config):
         for name in ASSET_FILES:
@@ -304,26 +312,65 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
                               "clauses" if kind in self.config.clause_kinds else "page")
 
     def on_post_page(self, output: str, *, page, config) -> str:
+        self.page_written(config)  # mkdocs wrote the page before this one
         bundle = get_relative_url(f"{self.config.bundle_dir}/", page.url)
         if page.file.dest_uri in self.marked:
+            self.writing = page.file.dest_uri
             # here, not at conversion: the pages plugin puts a page's clauses in as it is written
             output = add_reader_words(output, self.library_for(config).vocabulary)
         return insert_search_box(output, search_box(bundle))
 
+    def pagefind_command(self) -> list[str]:
+        command = [str(pagefind_executable()), "--quiet"]
+        for selector in self.config.exclude_selectors:
+            command += ["--exclude-selectors", selector]
+        return command
+
+    def page_written(self, config) -> None:
+        """The last searchable page is on disk: above `index_part_pages`, it joins the next part,
+        which Pagefind indexes while mkdocs goes on writing pages."""
+        page, self.writing = self.writing, None
+        if page is None or not self.config.index_part_pages:
+            return
+        if index_glob([page]) is None:
+            self.in_parts = False  # a path Pagefind would read as glob syntax: one run over the site
+        if not self.in_parts:
+            return
+        if self.runner is None:
+            self.work = tempfile.mkdtemp(prefix="handbook-pagefind-")
+            self.runner = pagefind_parts.PartRunner(self.pagefind_command(), Path(config["site_dir"]), Path(self.work),
+                                                    self.config.index_part_pages, self.config.timeout)
+        try:
+            self.runner.add(page)
+        except pagefind_parts.MergeError as e:
+            raise PluginError(f"handbook-search: Pagefind could not index '{config['site_dir']}': {e}") from e
+
+    def on_build_error(self, *, error) -> None:
+        self.stop_parts()
+
+    def stop_parts(self) -> None:
+        if self.runner is not None:
+            self.runner.stop()
+            self.runner = None
+        if self.work:
+            shutil.rmtree(self.work, ignore_errors=True)
+            self.work = None
+
     def on_post_build(self, *, config) -> None:
         site_dir = Path(config["site_dir"])
+        self.page_written(config)
         if not self.marked_pages:
             # Pagefind would fall back to indexing every page whole, navigation and all.
             raise PluginError(f"handbook-search: no page of '{site_dir}' is searchable (every page's "
                               "front matter says search: exclude); refusing to index")
-        command = [str(pagefind_executable()), "--quiet"]
-        for selector in self.config.exclude_selectors:
-            command += ["--exclude-selectors", selector]
-        part_pages = self.config.index_part_pages
-        if part_pages and len(self.marked_pages) > part_pages and all(index_glob([p]) for p in self.marked_pages):
-            self.index_in_parts(command, site_dir, part_pages)
-        else:
-            self.index_whole(command, site_dir)
+        try:
+            if self.runner is not None and self.in_parts and len(self.marked_pages) > self.config.index_part_pages:
+                self.index_in_parts(site_dir)
+            else:
+                self.stop_parts()
+                self.index_whole(self.pagefind_command(), site_dir)
+        finally:
+            self.stop_parts()
         if not (site_dir / self.config.bundle_dir / "pagefind.js").exists():
             raise PluginError(f"handbook-search: Pagefind wrote no index to '{site_dir / self.config.bundle_dir}'")
         (site_dir / self.config.bundle_dir / "search-data.json").write_text(
@@ -344,14 +391,13 @@ class PagefindSearchPlugin(BasePlugin[PagefindSearchConfig]):
             raise PluginError(f"handbook-search: Pagefind failed indexing '{site_dir}' "
                               f"(exit {result.returncode}):\n{(result.stderr or result.stdout).strip()}")
 
-    def index_in_parts(self, command: list[str], site_dir: Path, part_pages: int) -> None:
-        """A Pagefind run per `part_pages` marked pages, merged into one bundle (pagefind_parts.py):
-        the indexer's memory stays that of one part however many councils the site holds."""
-        with tempfile.TemporaryDirectory(prefix="handbook-pagefind-") as work:
-            try:
-                bundles = pagefind_parts.run_parts(command, site_dir, self.marked_pages, part_pages, Path(work),
-                                                   self.config.timeout)
-                pages = pagefind_parts.merge(bundles, site_dir / self.config.bundle_dir)
-            except (OSError, subprocess.TimeoutExpired, pagefind_parts.MergeError) as e:
-                raise PluginError(f"handbook-search: Pagefind could not index '{site_dir}' in parts: {e}") from e
+    def index_in_parts(self, site_dir: Path) -> None:
+        """The parts' bundles (pagefind_parts.py), the last part indexed now, merged into one: the
+        indexer's memory stays that of one part however many councils the site holds."""
+        assert self.runner is not None
+        try:
+            bundles = self.runner.finish()
+            pages = pagefind_parts.merge(bundles, site_dir / self.config.bundle_dir)
+        except (OSError, pagefind_parts.MergeError) as e:
+            raise PluginError(f"handbook-search: Pagefind could not index '{site_dir}' in parts: {e}") from e
         log.info("Pagefind indexed %d pages in %d parts", pages, len(bundles))

@@ -177,3 +177,22 @@ def test_the_search_plugin_indexes_a_large_site_in_parts(tmp_path):
     assert sites[2]["words"] == sites[0]["words"]
     assert sites[2]["pages"] == sites[0]["pages"]
     assert (tmp_path / "site2" / "pagefind" / "search-data.json").exists()
+
+
+def test_parts_start_while_pages_are_still_being_written(site, tmp_path):
+    """A part starts as soon as more than a part's worth of written pages wait, not at the end of
+    the build; the runner's bundles then merge into the whole site's index."""
+    root, pages = site
+    runner = pagefind_parts.PartRunner([str(pagefind_executable()), *COMMAND_OPTIONS], root, tmp_path / "parts",
+                                       part_pages=2, timeout=120)
+    runner.add(pages[0])
+    runner.add(pages[1])
+    assert runner.running is None  # two pages could still be the whole site
+    runner.add(pages[2])
+    assert runner.running is not None and runner.ready == [pages[2]]
+    for page in pages[3:]:
+        runner.add(page)
+    bundles = runner.finish()
+    assert runner.running is None and not runner.ready
+    pagefind_parts.merge(bundles, tmp_path / "merged")
+    assert readable(tmp_path / "merged")["words"] == readable(one_run(root, pages, tmp_path / "whole"))["words"]
