@@ -50,17 +50,36 @@ YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 # Runs mkdocs in this (measuring) process and reports the CPU seconds of it and its waited-for
-# children together, and the peak RSS (KiB) of mkdocs itself and of its largest child (the
-# handbook's Pagefind indexer; the plain build has none): where a build's memory goes.
-MEASURED = ("import resource, runpy, sys\n"
+# children together, the peak RSS (KiB) of mkdocs itself, and the largest peak of any Pagefind run
+# it starts (the handbook's search indexer; the plain build has none): where a build's memory goes.
+# Pagefind's peak is read from /proc (each run's VmHWM, sampled every 20 ms while it runs), not
+# from getrusage: a child's ru_maxrss counts the parent's pages it held between fork and exec, so
+# it reported the mkdocs process's size for every short Pagefind run.
+MEASURED = ("import os, resource, runpy, sys, threading, time\n"
             "sys.argv = sys.argv[1:]\n"
+            "indexer = [0]\n"
+            "def watch(me=os.getpid()):\n"
+            "    while True:\n"
+            "        try:\n"
+            "            kids = open(f'/proc/{me}/task/{me}/children').read().split()\n"
+            "        except OSError:\n"
+            "            kids = []\n"
+            "        for kid in kids:\n"
+            "            try:\n"
+            "                if open(f'/proc/{kid}/comm').read().strip() == 'pagefind':\n"
+            "                    status = open(f'/proc/{kid}/status').read()\n"
+            "                    indexer[0] = max(indexer[0], int(status.split('VmHWM:')[1].split()[0]))\n"
+            "            except (OSError, IndexError, ValueError):\n"
+            "                pass\n"
+            "        time.sleep(0.02)\n"
+            "threading.Thread(target=watch, daemon=True).start()\n"
             "code = 0\n"
             "try:\n"
             "    runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)\n"
             "except SystemExit as e:\n"
             "    code = e.code or 0\n"
             "me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
-            "print(me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, me.ru_maxrss, kids.ru_maxrss,"
+            "print(me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, me.ru_maxrss, indexer[0],"
             " file=sys.stderr)\n"
             "sys.exit(code)\n")
 
@@ -135,7 +154,7 @@ class Build:
     site_bytes: int
     site: Path
     mkdocs_kib: int = 0   # peak RSS of the mkdocs process itself
-    indexer_kib: int = 0  # peak RSS of its largest child process (Pagefind), 0 if none
+    indexer_kib: int = 0  # largest peak RSS of a Pagefind run it started, 0 if none
 
 
 def measured_build(config: Path, site: Path, env: dict) -> Build:
