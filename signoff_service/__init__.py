@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from jinja2 import StrictUndefined
 
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.jinja_env.globals["current_admin"] = auth.current_admin
+    app.jinja_env.globals["static_url"] = static_url
     app.register_blueprint(admin.bp)
     cli.init_app(app)
     app.after_request(security_headers)
@@ -45,6 +46,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Flask's documented way to add WSGI middleware, which mypy reads as replacing a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app
+
+
+def static_url(filename: str) -> str:
+    """url_for("static", filename=filename), built once per file and application root (the server's
+    SCRIPT_NAME): every page links the same stylesheet, icon and script."""
+    urls = current_app.extensions.setdefault("signoff.static_urls", {})
+    key = (request.script_root, filename)
+    if key not in urls:
+        urls[key] = url_for("static", filename=filename)
+    return urls[key]
 
 
 SECURITY_HEADERS = (("Content-Security-Policy", CONTENT_SECURITY_POLICY), ("X-Content-Type-Options", "nosniff"),
