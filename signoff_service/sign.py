@@ -123,10 +123,12 @@ def _form_context(round_row) -> dict:
 
 class FieldErrors(dict):
     """The signing form's messages by field; a field without one has the empty message, so the
-    template can ask `errors.agree` of every field (Jinja is strict about missing values)."""
+    template can ask `errors.agree` of every field (Jinja is strict about missing values). An
+    attribute, which Jinja looks up first: as a missing key, each of the form's seven questions
+    cost Jinja a caught AttributeError on every view of the page."""
 
-    def __missing__(self, field: str) -> str:
-        return ""
+    def __getattr__(self, field: str) -> str:
+        return self.get(field, "")
 
 
 def _page(token, link, errors=None, typed_name="", status=200):
