@@ -141,23 +141,44 @@ too under until up very was we were what when where which while who whom whose w
 yours yourself yourselves may must also etc someone something anyone anything ok please want
 """.split())
 
-CLAUSE_HEADING = re.compile(r'<h3 class="hb-clause__heading" id="([^"]+)"[^>]*>.*?</h3>', re.S)
+CLAUSE_HEADING = re.compile(r'<h3 class="hb-clause__heading" id="([^"]+)"[^>]*>(.*?)</h3>', re.S)
+CLAUSE_BODY = '<div class="hb-clause__body">'
+DIV = re.compile(r"<(/?)div\b")
+ANY_HEADING = re.compile(r"<h[1-6]\b")
 EDITORIAL_NOTE = re.compile(r'<div class="admonition[^"]*hb-editorial[^"]*">.*?</div>', re.S)
 TAG = re.compile(r"<[^>]+>")
 
 
+def clause_text(content: str, start: int, end: int) -> str:
+    """The HTML of the clause text that starts at `start` (after its heading), up to `end` at most:
+    its body (handbook.render's `hb-clause__body`), without the topic chips and notes after it;
+    without a body, up to the next heading. (Up to the next clause heading, as before, the last
+    clause of a page took in the signature block and document details, and every clause the next
+    section's heading and its topic chips' names.)"""
+    body = content.find(CLAUSE_BODY, start, end)
+    if body < 0:
+        heading = ANY_HEADING.search(content, start, end)
+        return content[start:heading.start() if heading else end]
+    depth = 0
+    for tag in DIV.finditer(content, body, end):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return content[body:tag.end()]
+    return content[body:end]
+
+
 def add_reader_words(content: str, vocabulary: tuple[VocabularyEntry, ...]) -> str:
     """After each clause heading, the reader's words for what the clause says (vocabulary entries
-    whose protocol words it uses), hidden: index metadata that finds the clause, never shown as its
-    text. (A clause's topics' reader words were tried as well: no better answers on the tuned
-    questions, and more index to build and fetch.)"""
+    whose protocol words its title and text use), hidden: index metadata that finds the clause,
+    never shown as its text. (A clause's topics' reader words were tried as well: no better answers
+    on the tuned questions, and more index to build and fetch.)"""
     if not vocabulary:
         return content
     headings = list(CLAUSE_HEADING.finditer(content))
     out, at = [], 0
     for i, heading in enumerate(headings):
         end = headings[i + 1].start() if i + 1 < len(headings) else len(content)
-        text = html.unescape(TAG.sub(" ", EDITORIAL_NOTE.sub(" ", content[heading.end():end])))
+        text = html.unescape(TAG.sub(" ", heading.group(2) + " " + EDITORIAL_NOTE.sub(" ", clause_text(content, heading.end(), end))))
         # Single words, each once, and none the clause itself already says: search.js matches word
         # by word, and every hidden word costs the indexer memory (it was most of its growth).
         own = set(words_of(text))
