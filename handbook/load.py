@@ -117,7 +117,7 @@ def build_glossary(data: dict) -> tuple[GlossaryTerm, ...]:
 
 def build_vocabulary(data: dict) -> tuple[VocabularyEntry, ...]:
     return tuple(VocabularyEntry(id=e["id"], protocol_words=tuple(e["protocol"]), reader_words=tuple(e["reader"]),
-                                 topics=tuple(e.get("topics", ()))) for e in data["entries"])
+                                 topics=tuple(e.get("topics", ())), side=e.get("side")) for e in data["entries"])
 
 
 def build_protocol(data: dict, path: str | None = None) -> Protocol:

@@ -377,6 +377,7 @@ class VocabularyEntry:
     protocol_words: tuple[str, ...]
     reader_words: tuple[str, ...]
     topics: tuple[str, ...] = ()
+    side: str | None = None  # "member", "officer" or "public" for words naming people (who does what to whom)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The search vocabulary: which of its ideas a text mentions, in the protocols' words or a reader's.
 
-The site's search index asks `reader_words` for each clause (hidden metadata, so "councillor"
+The site's search index asks `index_words` for each clause (hidden metadata, so "councillor"
 finds a clause that says "Member"); the import asks `suggest_topics` for a draft clause. Both
 match the same way here, so the two never disagree.
 """
@@ -26,8 +26,10 @@ def _pattern(vocabulary: tuple[VocabularyEntry, ...], side: str) -> tuple[re.Pat
             by_word.setdefault(_normal(word), []).append(entry)
     # Longest phrases first, so "undue pressure" is one match, not "pressure"; whole words only,
     # so "press" never matches inside "pressure" (the reason readers' "press release" found it).
+    # A phrase's last word also matches with an English ending ("resolve": "resolved", "advise":
+    # "advising", "breach": "breaches"), so a clause is found whichever form it prints.
     words = sorted(by_word, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(_inflected(w) for w in words)
                          + r")(?![\w-])", re.IGNORECASE) if words else None
     if len(_patterns) >= 16:
         _patterns.clear()
@@ -39,6 +41,34 @@ def _normal(word: str) -> str:
     return " ".join(word.casefold().replace("\u2019", "'").split())
 
 
+ENDINGS = ("ing", "es", "ed", "s", "d")
+
+
+def _inflected(phrase: str) -> str:
+    """A regular expression for `phrase` whose last word may take an English ending."""
+    text = re.escape(phrase).replace(r"\ ", r"\s+")
+    last = phrase.rsplit(" ", 1)[-1]
+    if len(last) < 4 or not last.isalpha():
+        return text
+    if last.endswith("e"):
+        return text[:-1] + "(?:e|es|ed|ing)"
+    return text + "(?:s|es|ed|ing)?"
+
+
+def _entries_for(match: str, by_word: dict[str, list[VocabularyEntry]]) -> list[VocabularyEntry]:
+    """The entries of the phrase `match` is (an inflected form of)."""
+    text = _normal(match)
+    if text in by_word:
+        return by_word[text]
+    for ending in ENDINGS:
+        if text.endswith(ending):
+            base = text[:-len(ending)]
+            for key in (base, base + "e"):
+                if key in by_word:
+                    return by_word[key]
+    return []
+
+
 def entries_in(text: str, vocabulary: tuple[VocabularyEntry, ...], *, reader: bool = False) -> list[VocabularyEntry]:
     """The entries whose protocol words (and, with `reader`, reader words) occur in `text`, by
     number of occurrences, most first."""
@@ -48,7 +78,7 @@ def entries_in(text: str, vocabulary: tuple[VocabularyEntry, ...], *, reader: bo
     counts: Counter = Counter()
     order: dict[str, VocabularyEntry] = {}
     for match in pattern.finditer(text.replace("\u2019", "'")):
-        for entry in by_word[_normal(match.group())]:
+        for entry in _entries_for(match.group(), by_word):
             counts[entry.id] += 1
             order.setdefault(entry.id, entry)
     return [order[entry_id] for entry_id, _ in counts.most_common()]
@@ -62,6 +92,16 @@ def reader_words(text: str, vocabulary: tuple[VocabularyEntry, ...]) -> tuple[st
     return tuple(words)
 
 
+def index_words(text: str, vocabulary: tuple[VocabularyEntry, ...]) -> tuple[str, ...]:
+    """The words search should find `text` by: for every idea `text` states in the protocols' words,
+    all the words for it, the other protocols' and the readers' (a clause that says "Employee" is
+    found by "officer" and "staff"; one that says "councillor" by "member"), each once."""
+    words: dict[str, None] = {}
+    for entry in entries_in(text, vocabulary):
+        words.update(dict.fromkeys(entry.protocol_words + entry.reader_words))
+    return tuple(words)
+
+
 def suggest_topics(text: str, vocabulary: tuple[VocabularyEntry, ...]) -> tuple[str, ...]:
     """Topic ids whose vocabulary `text` uses (protocol or reader words), most mentioned first."""
     counts: Counter = Counter()
@@ -69,6 +109,6 @@ def suggest_topics(text: str, vocabulary: tuple[VocabularyEntry, ...]) -> tuple[
     if pattern is None:
         return ()
     for match in pattern.finditer(text.replace("\u2019", "'")):
-        for entry in by_word[_normal(match.group())]:
+        for entry in _entries_for(match.group(), by_word):
             counts.update(entry.topics)
     return tuple(topic for topic, _ in counts.most_common())

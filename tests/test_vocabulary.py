@@ -1,7 +1,7 @@
 """The search vocabulary: its validation, and finding its ideas in protocol and reader text."""
 import pytest
 
-from handbook import VocabularyEntry, entries_in, reader_words, suggest_topics
+from handbook import VocabularyEntry, entries_in, index_words, reader_words, suggest_topics
 from handbook.cli import main
 from handbook.text import clause_text
 from conftest import FIXTURES
@@ -39,8 +39,17 @@ def test_the_handbook_vocabulary_covers_every_topic_and_the_issue_words(library)
 
 def test_real_clauses_state_vocabulary_ideas(library):
     sedgemoor = library.protocol("sedgemoor").in_force
-    words = {w for c in sedgemoor.clauses() for w in reader_words(clause_text(c), library.vocabulary)}
+    words = {w for c in sedgemoor.clauses() for w in index_words(clause_text(c), library.vocabulary)}
     assert {"councillor", "lobbying", "journalist", "bully", "complain"} <= words
+
+
+def test_a_clause_is_found_by_every_word_for_its_ideas_in_any_form():
+    # the other protocols' words for the idea too, not only the readers'; "pressures" is "pressure"
+    assert index_words("An officer under pressures", VOCABULARY) == ("undue pressure", "pressure", "lobbying")
+    assert set(index_words("A Member", VOCABULARY)) == {"member", "members", "councillor", "cllr"}
+    # an ending, not another word: "pressured" is "pressure", "pressman" is nothing
+    assert [e.id for e in entries_in("pressured", VOCABULARY)] == ["undue-pressure"]
+    assert entries_in("pressman", VOCABULARY) == []
 
 
 @pytest.mark.parametrize("case, expected", [
