@@ -47,7 +47,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from handbook import default_root, load_library, reader_words
+from handbook import default_root, index_words, load_library
 from handbook.model import Library, VocabularyEntry
 
 from . import pagefind_parts, urls
@@ -182,7 +182,7 @@ def add_reader_words(content: str, vocabulary: tuple[VocabularyEntry, ...]) -> s
         # Single words, each once, and none the clause itself already says: search.js matches word
         # by word, and every hidden word costs the indexer memory (it was most of its growth).
         own = set(words_of(text))
-        words = [w for w in words_of(*reader_words(text, vocabulary)) if w not in own and w not in STOP_WORDS]
+        words = [w for w in words_of(*index_words(text, vocabulary)) if w not in own and w not in STOP_WORDS]
         out.append(content[at:heading.end()])
         if words:
             out.append(f'<span hidden id="hbv-{heading.group(1)}" data-pagefind-weight="0.5">'
@@ -218,9 +218,16 @@ def search_data(library: Library) -> dict:
                        "url": urls.url_of(urls.question_table_path(topic.id))} for q in topic.questions]
     roles = [{"name": t.term, "names": list(t.names), "definition": t.definition,
               "url": urls.url_of(urls.glossary_path()) + f"#{t.id}"} for t in library.glossary]
+    # The words naming each side (a member, an officer, a member of the public), lower case: search.js
+    # reads who does what to whom from them.
+    sides: dict[str, list[str]] = {}
+    for entry in library.vocabulary:
+        if entry.side:
+            side = sides.setdefault(entry.side, [])
+            side += [" ".join(WORD.findall(w.lower().replace("’", "'"))) for w in entry.protocol_words + entry.reader_words]
     spelling = words_of(*(w for e in library.vocabulary for w in e.protocol_words + e.reader_words),
                         *(t.title for t in library.topics), *(n for t in library.glossary for n in t.names))
-    return {"topics": topics, "questions": questions, "roles": roles,
+    return {"topics": topics, "questions": questions, "roles": roles, "sides": sides,
             "spelling": sorted(w for w in spelling if len(w) >= 4), "stop_words": sorted(STOP_WORDS)}
 
 

@@ -21,10 +21,12 @@
   const FIRST_PAGES = 3;         // pages loaded before the first results show
   const MAX_PAGES = 8;           // pages whose clauses are ranked per query
   const DEBOUNCE_MS = 80;
-  const HIDDEN_WEIGHT = 0.85;     // a reader's word (hidden vocabulary) counts a little less than the protocol's own
+  const HIDDEN_WEIGHT = 0.55;     // a reader's word (hidden vocabulary) counts a little less than the protocol's own
   const TITLE_WEIGHT = 1.2;      // a word of the clause's own title ("Officers can expect from councillors")
   const OWN_COUNCIL = 1.08;      // the reader's own council, when otherwise about equal
-  const OTHER_PAGE = 0.5;        // a section of a page that is not a protocol (home, about, ...)
+  const OTHER_PAGE = 0.35;       // a section of a page that is not a protocol (home, about, ...)
+  const SAME_WAY = 1.2;         // a clause naming the people the question's way round ("an officer ... about a councillor")
+  const OTHER_WAY = 0.75;         // ... and the other way round ("a councillor ... about an officer")
   const LANDING_KEY = "hb-search-landing";
 
   // Words that never decide a ranking or light up: search-data.json's list (search.py's STOP_WORDS).
@@ -74,15 +76,104 @@
       CLAUSE_NUMBER.test(token) ? [token.replace(/^\(|[).]+$/g, "")] : token.split(/[^\p{L}\p{N}']+/u));
     const terms = [];
     const seen = new Set();
+    // In "member of staff" or "member of the public", "member" is not a councillor: a word of a
+    // phrase naming people that on its own names another side is left out.
+    const normals = tokens.map(normal);
+    const other = new Set();
+    for (const p of people(normals, true)) {
+      for (let k = p.at; k < p.end; k++) {
+        const alone = PEOPLE.single.get(stem(normals[k]));
+        if (p.end - p.at > 1 && alone && alone !== p.side) other.add(k);
+      }
+    }
     tokens.forEach((token, i) => {
-      const text = normal(token);
-      if (!text || STOP_WORDS.has(text) || (text.length < 2 && !/\d/.test(text))) return;
+      const text = normals[i];
+      if (!text || other.has(i) || STOP_WORDS.has(text) || (text.length < 2 && !/\d/.test(text))) return;
       const s = stem(text);
       if (seen.has(s)) return;
       seen.add(s);
       terms.push({ text, stem: s, prefix: typing && i === tokens.length - 1 && text.length >= 3 });
     });
     return terms;
+  }
+
+  // --- Who does what to whom ---------------------------------------------------------------------
+  // "An officer complaining about a councillor" and "a councillor complaining about an officer"
+  // share every word; the order in which a text names the two sides (search-data.json's `sides`:
+  // the vocabulary's words for members, officers and the public) tells them apart. Two sides joined
+  // by "and" ("members and officers") go no particular way. A question naming one side and "I" or
+  // "me" puts the reader on the other ("a councillor is bullying me"); one side after "about",
+  // "against", "at", "on" or a verb in -ing ("complaint about an officer", "criticising officers")
+  // is the one acted on.
+
+  const PEOPLE = { phrases: new Map(), single: new Map() };
+  const JOINS = new Set(["and", "or", "nor", "&", "/"]);
+  const READER = new Set(["i", "me", "my", "myself"]);
+  const TOWARDS = new Set(["about", "against", "regarding", "concerning", "towards", "toward", "on", "at"]);
+  const ARTICLES = new Set(["a", "an", "the", "any", "my", "our", "their", "his", "her", "its", "other", "another", "individual"]);
+  const OTHER_SIDE = { member: "officer", officer: "member" };
+
+  function loadSides(sides) {
+    PEOPLE.phrases.clear();
+    PEOPLE.single.clear();
+    for (const [side, phrases] of Object.entries(sides || {})) {
+      for (const phrase of phrases) {
+        const words = phrase.split(" ").map(normal).filter(Boolean);
+        if (!words.length) continue;
+        if (!PEOPLE.phrases.has(words[0])) PEOPLE.phrases.set(words[0], []);
+        PEOPLE.phrases.get(words[0]).push([words, side]);
+        if (words.length === 1) PEOPLE.single.set(stem(words[0]), side);
+      }
+    }
+    for (const list of PEOPLE.phrases.values()) list.sort((a, b) => b[0].length - a[0].length);
+  }
+
+  // The people `tokens` (normalised words) name, in order: {at, end, side}; members and officers
+  // only unless `all` (the public too).
+  function people(tokens, all = false) {
+    const out = [];
+    for (let i = 0; i < tokens.length;) {
+      let found = (PEOPLE.phrases.get(tokens[i]) || []).find(([words]) => words.every((w, k) => tokens[i + k] === w));
+      if (!found && PEOPLE.single.has(stem(tokens[i]))) found = [[tokens[i]], PEOPLE.single.get(stem(tokens[i]))];
+      if (found) { out.push({ at: i, end: i + found[0].length, side: found[1] }); i += found[0].length; } else i++;
+    }
+    return all ? out : out.filter((p) => p.side in OTHER_SIDE);
+  }
+
+  // The first two sides a text names, in order ("officer>member"), or null: none, one, or joined.
+  function pairWay(raw, tokens, found) {
+    for (let k = 0; k + 1 < found.length; k++) {
+      const [a, b] = [found[k], found[k + 1]];
+      if (a.side === b.side) continue;
+      const between = tokens.slice(a.end, b.at);
+      if (between.length <= 3 && between.some((w) => JOINS.has(w))) return null;
+      if (between.length > 25 || raw.slice(a.end - 1, b.at).some((w) => /[.;:!?]$/.test(w))) return null;
+      return `${a.side}>${b.side}`;
+    }
+    return null;
+  }
+
+  function textWay(raw) {
+    const tokens = raw.map(normal);
+    return pairWay(raw, tokens, people(tokens));
+  }
+
+  function queryWay(query) {
+    const raw = query.trim().split(/\s+/);
+    const tokens = raw.map(normal);
+    const found = people(tokens);
+    const way = pairWay(raw, tokens, found);
+    if (way || !found.length || found.some((p) => p.side !== found[0].side)) return way;
+    const side = found[0].side;
+    const other = OTHER_SIDE[side];
+    const reader = tokens.findIndex((w) => READER.has(w));
+    if (reader >= 0) return reader < found[0].at ? `${other}>${side}` : `${side}>${other}`;
+    let before = found[0].at - 1;
+    while (before >= 0 && ARTICLES.has(tokens[before])) before--;
+    if (before >= 0 && (TOWARDS.has(tokens[before]) || (/ing$/.test(tokens[before]) && !STOP_WORDS.has(tokens[before])))) {
+      return `${other}>${side}`;
+    }
+    return null;
   }
 
   // --- Ranking clauses -----------------------------------------------------------------------
@@ -112,31 +203,59 @@
 
   const hiddenAt = (part, loc) => part.ranges.find((r) => loc >= r.from && loc < r.to);
 
-  function scoreSections(page, found, terms, idf) {
+  // The fewest words holding one position from each list (each sorted): how close the words are.
+  function span(lists) {
+    const all = lists.flatMap((list, i) => list.map((loc) => [loc, i])).sort((a, b) => a[0] - b[0]);
+    const count = new Array(lists.length).fill(0);
+    let have = 0;
+    let best = Infinity;
+    for (let lo = 0, hi = 0; hi < all.length; hi++) {
+      if (count[all[hi][1]]++ === 0) have++;
+      while (have === lists.length) {
+        best = Math.min(best, all[hi][0] - all[lo][0] + 1);
+        if (--count[all[lo][1]] === 0) have--;
+        lo++;
+      }
+    }
+    return best;
+  }
+
+  function scoreSections(page, found, terms, idf, way) {
     const parts = sections(page.data).filter((part) => part.visible > 0);
     const results = [];
     for (const part of parts) {
       let score = 0;
       let covered = 0;
       const marks = new Set();
+      const spots = [];  // each matched term's visible word positions
       terms.forEach((term, t) => {
         const locations = (found[t].get(page.id) || []).filter((loc) => loc >= part.start && loc < part.end
           && matches(part.words[loc], term));
         if (!locations.length) return;
         const visible = locations.filter((loc) => !hiddenAt(part, loc));
         visible.forEach((loc) => marks.add(loc));
+        if (visible.length) spots.push(visible);
         const inTitle = visible.some((loc) => loc < part.textStart);
         const weight = inTitle ? TITLE_WEIGHT : visible.length ? 1
           : Math.max(...locations.map((loc) => hiddenAt(part, loc).weight));
         score += idf[t] * weight * (1 + 0.1 * Math.log(locations.length));
-        covered += idf[t];
+        covered += idf[t] * Math.min(1, weight);
       });
       if (!score) continue;
       const total = idf.reduce((a, b) => a + b, 0);
       score *= 0.3 + 0.7 * covered / total;                          // more of the question, higher
-      score /= 1 + 0.18 * Math.max(0, Math.log(part.visible / 60));  // long clauses hold words by chance
+      // Long clauses hold words by chance; not when the words are close together (one item of a
+      // long list, one sentence of a long paragraph).
+      const length = spots.length >= 2 ? Math.min(part.visible, 60 + span(spots)) : part.visible;
+      score /= 1 + 0.18 * Math.max(0, Math.log(length / 60));
       if (page.data.meta.kind !== "clauses") score *= OTHER_PAGE;
       if (page.own) score *= OWN_COUNCIL;
+      if (way) {
+        const said = [];
+        for (let loc = part.start; loc < part.end && said.length < 80; loc++) if (!hiddenAt(part, loc)) said.push(part.words[loc]);
+        const clauseWay = textWay(said);
+        if (clauseWay) score *= clauseWay === way ? SAME_WAY : OTHER_WAY;
+      }
       results.push({ score, covered, part, marks, page });
     }
     return results;
@@ -371,6 +490,7 @@
           ]);
           extra = data;
           STOP_WORDS = new Set((data && data.stop_words) || []);
+          loadSides(data && data.sides);
           return module;
         }).catch((error) => {
           pagefind = null;  // try again on the next key (e.g. the connection came back)
@@ -474,6 +594,7 @@
           const idf = found.idf;
           const total = idf.reduce((a, b) => a + b, 0);
           const extras = offered(extra, terms, idf, siteRoot);
+          const way = queryWay(query);
           const hits = [];
           // The best pages first, so the first results show without waiting for the rest.
           for (const batch of [found.ranked.slice(0, FIRST_PAGES), found.ranked.slice(FIRST_PAGES)]) {
@@ -481,7 +602,7 @@
             if (ticket !== latest) return;
             batch.forEach((p, i) => {
               const page = { id: p.id, data: datas[i], own: ownCouncil !== null && datas[i].url.startsWith(ownCouncil) };
-              hits.push(...scoreSections(page, found.found, terms, idf).map((h) => clauseHit(h, siteRoot)));
+              hits.push(...scoreSections(page, found.found, terms, idf, way).map((h) => clauseHit(h, siteRoot)));
             });
             shown = rank(hits, extras, total);
             render(shown, terms);
