@@ -92,7 +92,7 @@
       const s = stem(text);
       if (seen.has(s)) return;
       seen.add(s);
-      terms.push({ text, stem: s, prefix: typing && i === tokens.length - 1 && text.length >= 3 });
+      terms.push({ text, stem: s, prefix: typing && i === tokens.length - 1 && text.length >= 3, person: PEOPLE.single.has(s) });
     });
     return terms;
   }
@@ -234,7 +234,7 @@
         if (!locations.length) return;
         const visible = locations.filter((loc) => !hiddenAt(part, loc));
         visible.forEach((loc) => marks.add(loc));
-        if (visible.length) spots.push(visible);
+        if (visible.length && !term.person) spots.push(visible);
         const inTitle = visible.some((loc) => loc < part.textStart);
         const weight = inTitle ? TITLE_WEIGHT : visible.length ? 1
           : Math.max(...locations.map((loc) => hiddenAt(part, loc).weight));
@@ -245,8 +245,9 @@
       const total = idf.reduce((a, b) => a + b, 0);
       score *= 0.3 + 0.7 * covered / total;                          // more of the question, higher
       // Long clauses hold words by chance; not when the words are close together (one item of a
-      // long list, one sentence of a long paragraph).
-      const length = spots.length >= 2 ? Math.min(part.visible, 60 + span(spots)) : part.visible;
+      // long list, one sentence of a long paragraph). Words naming people are everywhere: they
+      // do not count for closeness.
+      const length = spots.length >= 2 ? Math.sqrt(part.visible * Math.min(part.visible, 60 + span(spots))) : part.visible;
       score /= 1 + 0.18 * Math.max(0, Math.log(length / 60));
       if (page.data.meta.kind !== "clauses") score *= OTHER_PAGE;
       if (page.own) score *= OWN_COUNCIL;
