@@ -69,3 +69,12 @@ def test_a_misspelt_vocabulary_field_is_named(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"{path}:4:5: entries[0].readers: unknown field 'readers'" in out
     assert f"{path}:2:5: entries[0]: missing required field 'reader'" in out
+
+
+def test_a_side_names_members_officers_or_the_public_only(library, tmp_path, capsys):
+    sides = {e.id: e.side for e in library.vocabulary if e.side}
+    assert sides["member"] == "member" and sides["officer"] == "officer" and sides["public"] == "public"
+    path = tmp_path / "vocabulary.yaml"
+    path.write_text("entries:\n  - id: a\n    side: mayor\n    protocol: [x]\n    reader: [y]\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    assert f"{path}:3:5: entries[0].side: 'mayor' is not allowed; expected one of: member, officer, public" in capsys.readouterr().out

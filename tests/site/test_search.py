@@ -389,6 +389,25 @@ def test_reader_words_go_hidden_after_each_clause_heading(library):
     assert search_plugin.TAG.sub("", marked.replace(hidden, "")) == search_plugin.TAG.sub("", content)
 
 
+def test_a_clauses_hidden_words_come_from_its_own_text_only(library):
+    from handbook.render import clause_html
+    sedgemoor = library.protocol("sedgemoor").in_force
+    chips = '<ul class="hb-chips"><li><a class="hb-chip">Media and social media</a></li></ul>'
+    content = (clause_html(sedgemoor.clause("c5-1"), extras=chips)  # "Nor should any Member instruct an officer"
+               + '<h2 id="s6">6 Press releases</h2>' + clause_html(sedgemoor.clause("c6-1"))
+               + '<h2 id="document-details">Document details</h2><p>Published by the press office under the social media guidance.</p>')
+    marked = search_plugin.add_reader_words(content, library.vocabulary)
+
+    def hidden(clause: str) -> str:
+        start = marked.index(f'<span hidden id="hbv-{clause}"')
+        return marked[start:marked.index("</span>", start)]
+
+    assert "lobbying" not in hidden("c5-1") and "order" in hidden("c5-1")  # instruct, not pressure
+    assert "journalist" not in hidden("c5-1")  # the chip and the next section's heading are not the clause
+    assert not {"journalist", "facebook"} & set(hidden("c6-1").split())  # nor the page's details after it
+    assert "staff" in hidden("c6-1") and "councillor" in hidden("c6-1")
+
+
 def test_search_data_offers_topics_questions_and_roles_by_their_words(library):
     data = search_plugin.search_data(library)
     topics = {t["url"]: t for t in data["topics"]}
@@ -400,6 +419,9 @@ def test_search_data_offers_topics_questions_and_roles_by_their_words(library):
     assert {"name": "Monitoring Officer", "url": "glossary/#monitoring-officer"}.items() <= next(
         r for r in data["roles"] if r["name"] == "Monitoring Officer").items()
     assert "bullying" in data["spelling"]
+    # the words naming each side, for who does what to whom
+    assert {"member", "councillor"} <= set(data["sides"]["member"])
+    assert {"employee", "member of staff"} <= set(data["sides"]["officer"]) and "member of the public" in data["sides"]["public"]
 
 
 def test_topic_comparison_and_glossary_pages_are_offered_not_indexed(built_site):

@@ -268,3 +268,39 @@ def test_no_dead_end_a_misspelling_suggests_the_word_and_topics(page, site_url):
     spelling.first.click()
     page.wait_for_function("document.getElementById('hb-search-status').textContent.includes('found for “bullying”')")
     assert results(page)
+
+
+@pytest.mark.browser
+def test_who_complains_about_whom_decides_which_clause_comes_first(page, site_url):
+    # WBC 3.1: "Where a Councillor has a concern or cause for complaint about an Employee's performance";
+    # WBC 3.2: "Where an Employee has cause for complaint against a Councillor". Same words, other way round.
+    page.goto(site_url)
+    for query, first, second in [("an officer complaining about a councillor", "councils/wbc#c3-2", "councils/wbc#c3-1"),
+                                 ("a councillor complaining about an officer", "councils/wbc#c3-1", "councils/wbc#c3-2"),
+                                 ("a councillor is complaining about me", "councils/wbc#c3-1", "councils/wbc#c3-2")]:
+        found = [target(h) for h in search(page, query)]
+        assert first in found[:3], (query, found)
+        assert second not in found or found.index(first) < found.index(second), (query, found)
+
+
+@pytest.mark.browser
+def test_a_member_of_staff_is_not_a_councillor(page, site_url):
+    page.goto(site_url)
+    search(page, "member of staff")
+    found = results(page)
+    assert found
+    marked = {m.strip(".,;:()'").lower() for r in found for m in r["marks"]}
+    assert "staff" in marked and not marked & {"member", "members"}, marked
+
+
+@pytest.mark.browser
+def test_each_protocols_own_word_for_an_officer_finds_the_others(page, site_url, library):
+    clause = library.protocol("wbc").default_version.clause("c3-1")
+    assert "officer" not in str(clause.content).lower()  # WBC says "Employee"
+    page.goto(site_url)
+    search(page, "officer line manager")
+    excerpts = dict(page.eval_on_selector_all(".hb-search__result", "links => links.map(a => [a.href, "
+                                              "a.querySelector('.hb-search__excerpt').textContent])"))
+    by_target = {target(href): text for href, text in excerpts.items()}
+    assert "councils/wbc#c3-1" in by_target
+    assert "officer" not in by_target["councils/wbc#c3-1"].lower()  # found by a hidden word, not shown
