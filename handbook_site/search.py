@@ -181,8 +181,13 @@ def add_reader_words(content: str, vocabulary: tuple[VocabularyEntry, ...]) -> s
         text = html.unescape(TAG.sub(" ", heading.group(2) + " " + EDITORIAL_NOTE.sub(" ", clause_text(content, heading.end(), end))))
         # Single words, each once, and none the clause itself already says: search.js matches word
         # by word, and every hidden word costs the indexer memory (it was most of its growth).
-        own = set(words_of(text))
-        words = [w for w in words_of(*index_words(text, vocabulary)) if w not in own and w not in STOP_WORDS]
+        # One word per stem (search.js's and Pagefind's stemming join the others to it).
+        own = {stem(w) for w in words_of(text)}
+        words = []
+        for word in words_of(*index_words(text, vocabulary)):
+            if word not in STOP_WORDS and stem(word) not in own:
+                own.add(stem(word))
+                words.append(word)
         out.append(content[at:heading.end()])
         if words:
             out.append(f'<span hidden id="hbv-{heading.group(1)}" data-pagefind-weight="0.5">'
@@ -193,6 +198,30 @@ def add_reader_words(content: str, vocabulary: tuple[VocabularyEntry, ...]) -> s
 
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def stem(word: str) -> str:
+    """search.js's `stem`, word for word: the forms it (and Pagefind's stemmer) take as one word."""
+    w = EDGES.sub("", word.lower().replace("’", "'").replace("‘", "'"))
+    w = re.sub(r"'s$|s'$", "", w)
+    if len(w) <= 3 or re.search(r"\d", w):
+        return w
+    if w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif w.endswith(("ss", "us")):
+        pass
+    elif w.endswith("s"):
+        w = w[:-1]
+    w = re.sub(r"(isation|ization)$", "is", w)
+    w = re.sub(r"(is|iz)(ing|ed|es|e)$", "is", w)
+    for end, to in (("ied", "y"), ("ying", "y"), ("ingly", ""), ("edly", ""), ("ing", ""), ("ed", ""), ("ly", ""), ("e", "")):
+        if w.endswith(end) and len(w) - len(end) >= 3:
+            w = w[:-len(end)] + to
+            break
+    return w
 
 
 def words_of(*texts: str) -> list[str]:

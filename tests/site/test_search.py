@@ -438,3 +438,22 @@ def search_plugin_indexed_urls(site: Path) -> set[str]:
         raw = gzip.decompress(path.read_bytes()).decode("utf-8")
         urls.add(json.loads(raw[raw.index("{"):])["url"])
     return urls
+
+
+def test_hidden_words_are_one_per_stem_as_search_js_stems_them(library):
+    """search.py keeps one hidden word per stem; it must stem exactly as search.js does, or a
+    dropped form would no longer be found."""
+    import re
+    import shutil
+    if not shutil.which("node"):
+        pytest.skip("node is not installed")
+    words = sorted({w for e in library.vocabulary for w in search_plugin.words_of(*e.protocol_words, *e.reader_words)})
+    js = (Path(search_plugin.__file__).parent / "assets" / "search.js").read_text()
+    functions = js[js.index("  function normal(word)"):js.index("  // Does `word`")]
+    program = functions + "console.log(JSON.stringify(JSON.parse(require('fs').readFileSync(0, 'utf8')).map(stem)));"
+    out = subprocess.run(["node", "-e", program], input=json.dumps(words), capture_output=True, text=True, check=True)
+    assert dict(zip(words, json.loads(out.stdout), strict=True)) == {w: search_plugin.stem(w) for w in words}
+    marked = search_plugin.add_reader_words('<h3 class="hb-clause__heading" id="c1">1</h3><p>No undue pressure on officers.</p>',
+                                            library.vocabulary)
+    hidden = re.search(r'<span hidden id="hbv-c1"[^>]*>(.*?)</span>', marked).group(1).split()
+    assert "lobbying" in hidden and "lobbied" not in hidden  # "lobbied" and "lobbying" are one word to search.js
