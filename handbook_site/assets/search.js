@@ -25,6 +25,7 @@
   const TITLE_WEIGHT = 1.2;      // a word of the clause's own title ("Officers can expect from councillors")
   const OWN_COUNCIL = 1.08;      // the reader's own council, when otherwise about equal
   const OTHER_PAGE = 0.35;       // a section of a page that is not a protocol (home, about, ...)
+  const PAIR = 0.1;              // each pair of the question's words found side by side, in order
   const SAME_WAY = 1.2;         // a clause naming the people the question's way round ("an officer ... about a councillor")
   const OTHER_WAY = 0.75;         // ... and the other way round ("a councillor ... about an officer")
   const LANDING_KEY = "hb-search-landing";
@@ -228,6 +229,7 @@
       let covered = 0;
       const marks = new Set();
       const spots = [];  // each matched term's visible word positions
+      const at = terms.map(() => []);  // the same, by term
       terms.forEach((term, t) => {
         const locations = (found[t].get(page.id) || []).filter((loc) => loc >= part.start && loc < part.end
           && matches(part.words[loc], term));
@@ -235,6 +237,7 @@
         const visible = locations.filter((loc) => !hiddenAt(part, loc));
         visible.forEach((loc) => marks.add(loc));
         if (visible.length && !term.person) spots.push(visible);
+        at[t] = visible;
         const inTitle = visible.some((loc) => loc < part.textStart);
         const weight = inTitle ? TITLE_WEIGHT : visible.length ? 1
           : Math.max(...locations.map((loc) => hiddenAt(part, loc).weight));
@@ -249,6 +252,12 @@
       // do not count for closeness.
       const length = spots.length >= 2 ? Math.sqrt(part.visible * Math.min(part.visible, 60 + span(spots))) : part.visible;
       score /= 1 + 0.18 * Math.max(0, Math.log(length / 60));
+      // The question's words side by side, in its order ("line manager", "group meeting", "need to know").
+      let pairs = 0;
+      for (let t = 0; t + 1 < terms.length; t++) {
+        if (at[t].some((a) => at[t + 1].some((b) => b > a && b - a <= 3))) pairs++;
+      }
+      score *= 1 + PAIR * pairs;
       if (page.data.meta.kind !== "clauses") score *= OTHER_PAGE;
       if (page.own) score *= OWN_COUNCIL;
       if (way) {
