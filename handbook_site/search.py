@@ -13,9 +13,10 @@ needs (about 220 KB, engine included).
   "current" unless the reader ticks "include earlier versions", so old wording stays out of
   results by default. Each clause heading (an `<hN id="clause-id">`, rendered by the pages plugin)
   becomes a Pagefind sub-result, so results open at the clause. After each clause heading go the
-  reader's words for what the clause says (`handbook.reader_words` over the search vocabulary) in a
-  hidden span (`id="hbv-<clause>"`): indexed, so "councillor" finds a clause that says "Member", but
-  never shown (search.js leaves them out of excerpts and marks). A page whose front matter says
+  words for what the clause's title and text say (`handbook.index_words` over the search
+  vocabulary: the readers' words and the other protocols'), one per stem, in a hidden span
+  (`id="hbv-<clause>"`): indexed, so "councillor" finds a clause that says "Member" and "officer"
+  one that says "Employee", but never shown (search.js leaves them out of excerpts and marks). A page whose front matter says
   `search: {exclude: true}` (mkdocs-material's convention), that duplicates another page
   (`handbook_duplicate_of`), or whose kind search.js offers from search-data.json instead (topic,
   comparison and glossary pages: `offered_kinds`) is not indexed.
@@ -26,9 +27,10 @@ needs (about 220 KB, engine included).
   `index_part_pages` searchable pages, in parts merged into one bundle, so its memory stays bounded:
   pagefind_parts.py), then writes
   `search-data.json` beside the index: each topic (title, definition, its vocabulary's words), each
-  comparison question and each glossary role, with their URLs, and the words spelling suggestions
-  are drawn from. search.js offers a topic page or a comparison question when a query matches its
-  words, and a role's glossary entry when the query is the role's name.
+  comparison question and each glossary role, with their URLs, the words spelling suggestions
+  are drawn from and the words naming members, officers and the public (who does what to whom).
+  search.js offers a topic page or a comparison question when a query matches its words, and a
+  role's glossary entry when the query is the role's name.
 """
 from __future__ import annotations
 

@@ -8,8 +8,13 @@
 //   by how rare it is (a word repeated many times adds little);
 // - a word Pagefind matched only as a prefix ("press" in "pressure") does not count, except for the
 //   word still being typed; English endings are joined ("criticising" / "criticise");
-// - the reader's words for the protocols' words (protocols/vocabulary.yaml) are hidden words in
-//   each clause (search.py): they find the clause but are never shown or marked;
+// - every word for a clause's ideas (protocols/vocabulary.yaml: the readers' and the other
+//   protocols') is hidden in the clause (search.py): it finds the clause, counts about half of the
+//   clause's own words and is never shown or marked;
+// - who does what to whom: a clause naming members and officers the question's way round ranks
+//   above one naming them the other way round (see "Who does what to whom" below);
+// - a long clause holding the question's words close together (one item of a list) is not
+//   penalised for its length; the question's words side by side, in order, count a little more;
 // - clauses of the council whose pages the reader is on come first when equally relevant;
 // - with no or weak results, the closest topics and spellings are suggested.
 // Opening a result highlights the clause on its page, marks the searched words in it and announces it.
@@ -21,13 +26,13 @@
   const FIRST_PAGES = 3;         // pages loaded before the first results show
   const MAX_PAGES = 8;           // pages whose clauses are ranked per query
   const DEBOUNCE_MS = 80;
-  const HIDDEN_WEIGHT = 0.55;     // a reader's word (hidden vocabulary) counts a little less than the protocol's own
+  const HIDDEN_WEIGHT = 0.55;    // a hidden vocabulary word counts about half the clause's own words
   const TITLE_WEIGHT = 1.2;      // a word of the clause's own title ("Officers can expect from councillors")
   const OWN_COUNCIL = 1.08;      // the reader's own council, when otherwise about equal
   const OTHER_PAGE = 0.35;       // a section of a page that is not a protocol (home, about, ...)
   const PAIR = 0.1;              // each pair of the question's words found side by side, in order
-  const SAME_WAY = 1.2;         // a clause naming the people the question's way round ("an officer ... about a councillor")
-  const OTHER_WAY = 0.75;         // ... and the other way round ("a councillor ... about an officer")
+  const SAME_WAY = 1.2;          // a clause naming the people the question's way round ("an officer ... about a councillor")
+  const OTHER_WAY = 0.75;        // ... and the other way round ("a councillor ... about an officer")
   const LANDING_KEY = "hb-search-landing";
 
   // Words that never decide a ranking or light up: search-data.json's list (search.py's STOP_WORDS).
