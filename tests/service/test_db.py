@@ -372,3 +372,28 @@ def test_a_bulk_load_failing_part_way_writes_nothing_and_the_next_import_works(a
             assert '"name":"Person 00042"' in added[42].details
             report = ledger.verify(conn)
             assert report.ok and report.entries == 3001, report
+
+
+def test_a_bulk_load_stores_every_value_exactly_as_given(app):
+    """The people import's bulk load (COPY on PostgreSQL, which has its own escapes) stores names as
+    written, in the people's rows and their ledger entries: backslashes, COPY's own NULL marker and
+    separators, quotes, accents and emoji."""
+    import json
+
+    from signoff_service import rounds
+    from signoff_service.csvio import parse_people
+
+    names = ["Siân O\\Brien", "\\N", "Tab\\tand\\nnewline", 'Jo "JJ" Bloggs, Jr', "Zoë 🙂 Ng", "|", "\\."]
+    text = "name,email,role,department,ward\n" + "".join(
+        f'"{name.replace(chr(34), chr(34) * 2)}",p{i}@example.org,officer,"Dept \\{i}",\n' for i, name in enumerate(names))
+    with app.app_context():
+        with db.transaction() as conn:
+            round_id = rounds.open_round(conn, "south-ribble", None, None, parse_people(text), "hr@example.org")
+        with db.reading() as conn:
+            stored = conn.execute(select(db.people.c.name, db.people.c.department, db.people.c.ward)
+                                  .where(db.people.c.round_id == round_id).order_by(db.people.c.email)).all()
+            assert [tuple(row) for row in stored] == [(name, f"Dept \\{i}", None) for i, name in enumerate(names)]
+            added = conn.execute(select(db.ledger.c.details).where(db.ledger.c.event == "person added")
+                                 .order_by(db.ledger.c.seq)).scalars().all()
+            assert [json.loads(details)["name"] for details in added] == names
+            assert ledger.verify(conn).ok
