@@ -326,7 +326,7 @@ def main() -> None:
         cpu = request_cpu.measure(seeded, str(work / "bare.sqlite3"))
         print()
         print("Under load through gunicorn: rate, latency, each pass's rate; "
-              "[CPU per request in-process: the WSGI app called directly, one request at a time]")
+              "[CPU per request in-process: the WSGI app called directly, one request at a time, the least of 5 batches]")
         for key in ("const", "insert", "queued", "open", "view", "sign", "dashboard", "round"):
             print(f"{figures[key].line()}   [{cpu[key]:,.0f} µs]")
         print()
