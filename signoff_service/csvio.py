@@ -7,7 +7,7 @@ import io
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from .errors import SignoffError
 
@@ -22,8 +22,9 @@ CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass(frozen=True)
-class PersonRow:
+class PersonRow(NamedTuple):
+    """A person from a people list, checked and cleaned. A named tuple: a county's import builds
+    100,000 of them, and a frozen dataclass costs twice as much to build."""
     name: str
     email: str
     role: str
