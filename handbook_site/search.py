@@ -231,11 +231,10 @@ def stem(word: str) -> str:
 
 
 def words_of(*texts: str) -> list[str]:
-    """The distinct lower-case words of `texts`, in order (search.js matches query words to them)."""
-    seen: dict[str, None] = {}
-    for text in texts:
-        seen.update(dict.fromkeys(w.lower().replace("’", "'") for w in WORD.findall(text)))
-    return list(seen)
+    """The distinct lower-case words of `texts`, in order (search.js matches query words to them).
+    One pass over the texts joined by spaces (no word spans a space): a clause's hidden words come
+    from hundreds of short phrases, and a pass per phrase was a fifth of a large build's search work."""
+    return list(dict.fromkeys(w.lower().replace("’", "'") for w in WORD.findall(" ".join(texts))))
 
 
 def search_data(library: Library) -> dict:
