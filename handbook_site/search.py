@@ -27,8 +27,8 @@ needs (about 220 KB, engine included).
   `index_part_pages` searchable pages, in parts merged into one bundle, so its memory stays bounded:
   pagefind_parts.py), then writes
   `search-data.json` beside the index: each topic (title, definition, its vocabulary's words), each
-  comparison question and each glossary role, with their URLs, the words spelling suggestions
-  are drawn from and the words naming members, officers and the public (who does what to whom).
+  comparison question and each glossary role, with their URLs (their words are also what spelling
+  suggestions are drawn from) and the words naming members, officers and the public (who does what to whom).
   search.js offers a topic page or a comparison question when a query matches its words, and a
   role's glossary entry when the query is the role's name.
 """
@@ -142,6 +142,7 @@ most my myself no nor not of off on once only or other ought our ours ourselves 
 should so some such than that the their theirs them themselves then there these they this those through to
 too under until up very was we were what when where which while who whom whose why will with would you your
 yours yourself yourselves may must also etc someone something anyone anything ok please want
+allowed okay supposed really stuff thing things whether able
 """.split())
 
 CLAUSE_HEADING = re.compile(r'<h3 class="hb-clause__heading" id="([^"]+)"[^>]*>(.*?)</h3>', re.S)
@@ -239,8 +240,8 @@ def words_of(*texts: str) -> list[str]:
 
 def search_data(library: Library) -> dict:
     """What search.js offers besides clauses: topic pages, comparison questions and glossary roles,
-    each with the words a query is matched against and a URL relative to the site root; and the
-    words spelling suggestions come from."""
+    each with the words a query is matched against and a URL relative to the site root; the words
+    naming each side; the stop words."""
     topics, questions = [], []
     for index, topic in enumerate(library.topics):
         entries = [e for e in library.vocabulary if topic.id in e.topics]
@@ -259,10 +260,9 @@ def search_data(library: Library) -> dict:
         if entry.side:
             side = sides.setdefault(entry.side, [])
             side += [" ".join(WORD.findall(w.lower().replace("’", "'"))) for w in entry.protocol_words + entry.reader_words]
-    spelling = words_of(*(w for e in library.vocabulary for w in e.protocol_words + e.reader_words),
-                        *(t.title for t in library.topics), *(n for t in library.glossary for n in t.names))
-    return {"topics": topics, "questions": questions, "roles": roles, "sides": sides,
-            "spelling": sorted(w for w in spelling if len(w) >= 4), "stop_words": sorted(STOP_WORDS)}
+    # Spelling suggestions come from the words above (topics' titles and vocabulary, the sides, the
+    # roles' names): search.js gathers them, rather than this file listing them a second time.
+    return {"topics": topics, "questions": questions, "roles": roles, "sides": sides, "stop_words": sorted(STOP_WORDS)}
 
 
 def search_box(bundle_url: str) -> str:

@@ -33,6 +33,7 @@
   const PAIR = 0.1;              // each pair of the question's words found side by side, in order
   const SAME_WAY = 1.2;          // a clause naming the people the question's way round ("an officer ... about a councillor")
   const OTHER_WAY = 0.75;        // ... and the other way round ("a councillor ... about an officer")
+  const PREFIX_ONLY = 0.6;       // the word still being typed, found only as the start of a longer word ("late" in "latest")
   const LANDING_KEY = "hb-search-landing";
 
   // Words that never decide a ranking or light up: search-data.json's list (search.py's STOP_WORDS).
@@ -68,6 +69,11 @@
     const w = normal(word);
     if (!w) return false;
     if (term.prefix && w.startsWith(term.text)) return true;
+    return whole(w, term);
+  }
+
+  // The same, the word being typed aside: `w` (normalised) is the term's word, not only its start.
+  function whole(w, term) {
     if (w === term.text) return true;
     const s = stem(w);
     if (s === term.stem) return true;
@@ -103,6 +109,21 @@
     return terms;
   }
 
+  // American spellings of the British words the protocols print ("behavior", "criticize",
+  // "favoritism", "judgment"): searched as the British word when search-data.json's words know it,
+  // so the clause's own word counts in full. (Pagefind's stemmer keeps "criticize" and "criticise" apart.)
+  const RESPELL = [[/iz(e|es|ed|ing|ation|ations)$/, "is$1"], [/yz(e|es|ed|ing)$/, "ys$1"],
+    [/or(s|ed|ing|ite|ites|itism|able)?$/, "our$1"], [/ense$/, "ence"], [/er$/, "re"],
+    [/program(s?)$/, "programme$1"], [/judgment(s?)$/, "judgement$1"], [/el(ed|ing)$/, "ell$1"]];
+
+  function british(term, known) {
+    for (const [from, to] of RESPELL) {
+      const text = term.text.replace(from, to);
+      if (text !== term.text && known.has(text)) return { ...term, text, stem: stem(text) };
+    }
+    return term;
+  }
+
   // --- Who does what to whom ---------------------------------------------------------------------
   // "An officer complaining about a councillor" and "a councillor complaining about an officer"
   // share every word; the order in which a text names the two sides (search-data.json's `sides`:
@@ -110,12 +131,14 @@
   // by "and" ("members and officers") go no particular way. A question naming one side and "I" or
   // "me" puts the reader on the other ("a councillor is bullying me"); one side after "about",
   // "against", "at", "on" or a verb in -ing ("complaint about an officer", "criticising officers")
-  // is the one acted on.
+  // is the one acted on; one after "from" or "by" is the one acting ("help from officers",
+  // "a councillor bullied by an officer", "what can I expect from officers").
 
   const PEOPLE = { phrases: new Map(), single: new Map() };
   const JOINS = new Set(["and", "or", "nor", "&", "/"]);
   const READER = new Set(["i", "me", "my", "myself"]);
   const TOWARDS = new Set(["about", "against", "regarding", "concerning", "towards", "toward", "on", "at"]);
+  const FROM = new Set(["from", "by"]);
   const ARTICLES = new Set(["a", "an", "the", "any", "my", "our", "their", "his", "her", "its", "other", "another", "individual"]);
   const OTHER_SIDE = { member: "officer", officer: "member" };
 
@@ -146,7 +169,16 @@
     return all ? out : out.filter((p) => p.side in OTHER_SIDE);
   }
 
-  // The first two sides a text names, in order ("officer>member"), or null: none, one, or joined.
+  // The word before the words naming a side, articles aside ("about" in "about an officer").
+  function wordBefore(tokens, p) {
+    let before = p.at - 1;
+    while (before >= 0 && ARTICLES.has(tokens[before])) before--;
+    return before >= 0 ? tokens[before] : "";
+  }
+
+  // The first two sides a text names, acting one first ("officer>member"), or null: none, one, or
+  // joined. The first named acts, unless the second comes after "from" or "by" ("a request for
+  // information from any Member", "a councillor bullied by an officer").
   function pairWay(raw, tokens, found) {
     for (let k = 0; k + 1 < found.length; k++) {
       const [a, b] = [found[k], found[k + 1]];
@@ -154,7 +186,7 @@
       const between = tokens.slice(a.end, b.at);
       if (between.length <= 3 && between.some((w) => JOINS.has(w))) return null;
       if (between.length > 25 || raw.slice(a.end - 1, b.at).some((w) => /[.;:!?]$/.test(w))) return null;
-      return `${a.side}>${b.side}`;
+      return FROM.has(wordBefore(tokens, b)) ? `${b.side}>${a.side}` : `${a.side}>${b.side}`;
     }
     return null;
   }
@@ -172,13 +204,11 @@
     if (way || !found.length || found.some((p) => p.side !== found[0].side)) return way;
     const side = found[0].side;
     const other = OTHER_SIDE[side];
+    const before = wordBefore(tokens, found[0]);
+    if (FROM.has(before)) return `${side}>${other}`;
     const reader = tokens.findIndex((w) => READER.has(w));
     if (reader >= 0) return reader < found[0].at ? `${other}>${side}` : `${side}>${other}`;
-    let before = found[0].at - 1;
-    while (before >= 0 && ARTICLES.has(tokens[before])) before--;
-    if (before >= 0 && (TOWARDS.has(tokens[before]) || (/ing$/.test(tokens[before]) && !STOP_WORDS.has(tokens[before])))) {
-      return `${other}>${side}`;
-    }
+    if (TOWARDS.has(before) || (/ing$/.test(before) && !STOP_WORDS.has(before))) return `${other}>${side}`;
     return null;
   }
 
@@ -244,8 +274,9 @@
         if (visible.length && !term.person) spots.push(visible);
         at[t] = visible;
         const inTitle = visible.some((loc) => loc < part.textStart);
-        const weight = inTitle ? TITLE_WEIGHT : visible.length ? 1
+        let weight = inTitle ? TITLE_WEIGHT : visible.length ? 1
           : Math.max(...locations.map((loc) => hiddenAt(part, loc).weight));
+        if (term.prefix && !locations.some((loc) => whole(normal(part.words[loc]), term))) weight *= PREFIX_ONLY;
         score += idf[t] * weight * (1 + 0.1 * Math.log(locations.length));
         covered += idf[t] * Math.min(1, weight);
       });
@@ -329,6 +360,17 @@
       previous = row;
     }
     return previous[b.length];
+  }
+
+  // The words spelling suggestions come from: every word of search-data.json's topics (titles,
+  // definitions, vocabulary), sides and roles' names, four letters or more, stop words aside.
+  function spellingWords(data) {
+    const words = new Set();
+    const add = (text) => text.split(" ").map(normal).forEach((w) => { if (w.length >= 4 && !STOP_WORDS.has(w)) words.add(w); });
+    for (const topic of data.topics || []) [topic.title_words, topic.words, topic.reader].forEach((list) => list.forEach(add));
+    Object.values(data.sides || {}).forEach((list) => list.forEach(add));
+    for (const role of data.roles || []) role.names.forEach(add);
+    return Array.from(words).sort();
   }
 
   function spellings(extra, terms) {
@@ -490,6 +532,7 @@
     const ownCouncil = here ? `/councils/${here[1]}/` : null;
     let pagefind = null;
     let extra = null;
+    let known = new Set();  // the words search-data.json knows (spelling suggestions come from them)
     let counts = null;
     let latest = 0;
     let timer = null;
@@ -505,6 +548,8 @@
           ]);
           extra = data;
           STOP_WORDS = new Set((data && data.stop_words) || []);
+          if (data) data.spelling = spellingWords(data);
+          known = new Set((data && data.spelling) || []);
           loadSides(data && data.sides);
           return module;
         }).catch((error) => {
@@ -519,10 +564,23 @@
     const open = () => { panel.hidden = false; };
     const close = () => { panel.hidden = true; };
 
+    // Each term looked up on its own. A word found nowhere (a misspelling: "bulying") is looked up
+    // as the closest word search-data.json knows ("bullying"), when that finds something: the term
+    // then carries the word typed (`typed`), so the box can say what it searched for.
     async function search(module, terms, filters) {
       const found = [];
       const pages = new Map();
       const searches = await Promise.all(terms.map((term) => module.search(term.text, { filters })));
+      await Promise.all(terms.map(async (term, t) => {
+        if (searches[t].results.length) return;
+        const [fix] = spellings(extra, [term]);
+        const corrected = fix && queryTerms(fix[1] + " ")[0];
+        if (!corrected) return;
+        const result = await module.search(corrected.text, { filters });
+        if (!result.results.length) return;
+        terms[t] = { ...corrected, typed: term.text };
+        searches[t] = result;
+      }));
       searches.forEach((result, t) => {
         const byPage = new Map();
         for (const r of result.results) {
@@ -553,6 +611,13 @@
 
     function showSuggestions(terms, weak) {
       suggest.replaceChildren();
+      const fixed = terms.filter((term) => term.typed);
+      if (fixed.length) {
+        const p = document.createElement("p");
+        p.className = "hb-search__hint";
+        p.textContent = fixed.map((term) => `Nothing matched “${term.typed}”: showing results for “${term.text}”.`).join(" ");
+        suggest.append(p);
+      }
       if (!weak) return;
       const spelled = spellings(extra, terms);
       const topics = closestTopics(extra, terms.concat(spelled.map(([, to]) => queryTerms(to + " ")[0]).filter(Boolean)));
@@ -602,6 +667,7 @@
         const module = await engine();
         if (ticket !== latest) return;
         terms = queryTerms(query);  // after the engine: its data says which words are stop words
+        terms = terms.map((term) => british(term, known));
         if (terms.length) {
           const filters = earlier.checked ? {} : { version: "current" };
           const found = await search(module, terms, filters);
@@ -634,8 +700,9 @@
       render(shown, terms);
       showSuggestions(terms, weak || !shown.length);
       const count = shown.length;
+      const fixed = terms.filter((term) => term.typed).map((term) => ` Showing results for “${term.text}”.`).join("");
       status.textContent = count
-        ? `${count} ${count === 1 ? "result" : "results"} found for “${query}”. Press Down to go to the results.`
+        ? `${count} ${count === 1 ? "result" : "results"} found for “${query}”.${fixed} Press Down to go to the results.`
         : `Nothing found for “${query}”.` + (suggest.childElementCount ? " Suggestions follow." : "");
     }
 
