@@ -142,7 +142,7 @@ most my myself no nor not of off on once only or other ought our ours ourselves 
 should so some such than that the their theirs them themselves then there these they this those through to
 too under until up very was we were what when where which while who whom whose why will with would you your
 yours yourself yourselves may must also etc someone something anyone anything ok please want
-allowed okay supposed really stuff thing things whether able
+allowed okay supposed really stuff thing things whether able towards toward
 """.split())
 
 CLAUSE_HEADING = re.compile(r'<h3 class="hb-clause__heading" id="([^"]+)"[^>]*>(.*?)</h3>', re.S)

@@ -131,8 +131,8 @@
   // by "and" ("members and officers") go no particular way. A question naming one side and "I" or
   // "me" puts the reader on the other ("a councillor is bullying me"); one side after "about",
   // "against", "at", "on" or a verb in -ing ("complaint about an officer", "criticising officers")
-  // is the one acted on; one after "from" or "by" is the one acting ("help from officers",
-  // "a councillor bullied by an officer", "what can I expect from officers").
+  // is the one acted on, and after "from" or "by" it is not the question's subject either
+  // ("help from officers when I ..."): see queryWay.
 
   const PEOPLE = { phrases: new Map(), single: new Map() };
   const JOINS = new Set(["and", "or", "nor", "&", "/"]);
@@ -176,39 +176,59 @@
     return before >= 0 ? tokens[before] : "";
   }
 
-  // The first two sides a text names, acting one first ("officer>member"), or null: none, one, or
-  // joined. The first named acts, unless the second comes after "from" or "by" ("a request for
-  // information from any Member", "a councillor bullied by an officer").
-  function pairWay(raw, tokens, found) {
+  // The first two sides a text names, in order, or null: none, one, or joined.
+  function pair(raw, tokens, found) {
     for (let k = 0; k + 1 < found.length; k++) {
       const [a, b] = [found[k], found[k + 1]];
       if (a.side === b.side) continue;
       const between = tokens.slice(a.end, b.at);
       if (between.length <= 3 && between.some((w) => JOINS.has(w))) return null;
       if (between.length > 25 || raw.slice(a.end - 1, b.at).some((w) => /[.;:!?]$/.test(w))) return null;
-      return FROM.has(wordBefore(tokens, b)) ? `${b.side}>${a.side}` : `${a.side}>${b.side}`;
+      return [a, b];
     }
     return null;
   }
 
+  // A clause's way: the side it names first is its subject ("Where a Member has a concern about
+  // an officer", "Members are entitled to all reasonable assistance from officers").
   function textWay(raw) {
     const tokens = raw.map(normal);
-    return pairWay(raw, tokens, people(tokens));
+    const found = pair(raw, tokens, people(tokens));
+    return found ? `${found[0].side}>${found[1].side}` : null;
   }
 
+  // A question's way, in the same terms: its subject first. A side (or "I"/"me") after "about",
+  // "against", "from", "by", a verb in -ing and the like is not the subject when the other is not:
+  // "help from officers when I sit on an outside body" and "what can I expect from officers" are
+  // a councillor's questions (member>officer), "what can officers expect from me" an officer's,
+  // "a councillor bullied by an officer" the councillor's.
   function queryWay(query) {
     const raw = query.trim().split(/\s+/);
     const tokens = raw.map(normal);
+    const oblique = (p) => {
+      const w = wordBefore(tokens, p);
+      return FROM.has(w) || TOWARDS.has(w) || (/ing$/.test(w) && !STOP_WORDS.has(w));
+    };
     const found = people(tokens);
-    const way = pairWay(raw, tokens, found);
-    if (way || !found.length || found.some((p) => p.side !== found[0].side)) return way;
+    const two = pair(raw, tokens, found);
+    if (two) {
+      const [a, b] = oblique(two[0]) && !oblique(two[1]) ? [two[1], two[0]] : two;
+      return `${a.side}>${b.side}`;
+    }
+    if (!found.length || found.some((p) => p.side !== found[0].side)) return null;
     const side = found[0].side;
     const other = OTHER_SIDE[side];
+    const reader = tokens.findIndex((w) => READER.has(w));
+    if (reader >= 0) {
+      const [sideOblique, readerOblique] = [oblique(found[0]), oblique({ at: reader })];
+      const readerFirst = sideOblique === readerOblique ? reader < found[0].at : sideOblique;
+      return readerFirst ? `${other}>${side}` : `${side}>${other}`;
+    }
+    // one side: after "from" or "by" it acts ("a complaint from a councillor"); after "about" and
+    // the like it is acted on ("a complaint about an officer", "criticising officers")
     const before = wordBefore(tokens, found[0]);
     if (FROM.has(before)) return `${side}>${other}`;
-    const reader = tokens.findIndex((w) => READER.has(w));
-    if (reader >= 0) return reader < found[0].at ? `${other}>${side}` : `${side}>${other}`;
-    if (TOWARDS.has(before) || (/ing$/.test(before) && !STOP_WORDS.has(before))) return `${other}>${side}`;
+    if (oblique(found[0])) return `${other}>${side}`;
     return null;
   }
 
@@ -564,23 +584,10 @@
     const open = () => { panel.hidden = false; };
     const close = () => { panel.hidden = true; };
 
-    // Each term looked up on its own. A word found nowhere (a misspelling: "bulying") is looked up
-    // as the closest word search-data.json knows ("bullying"), when that finds something: the term
-    // then carries the word typed (`typed`), so the box can say what it searched for.
     async function search(module, terms, filters) {
       const found = [];
       const pages = new Map();
       const searches = await Promise.all(terms.map((term) => module.search(term.text, { filters })));
-      await Promise.all(terms.map(async (term, t) => {
-        if (searches[t].results.length) return;
-        const [fix] = spellings(extra, [term]);
-        const corrected = fix && queryTerms(fix[1] + " ")[0];
-        if (!corrected) return;
-        const result = await module.search(corrected.text, { filters });
-        if (!result.results.length) return;
-        terms[t] = { ...corrected, typed: term.text };
-        searches[t] = result;
-      }));
       searches.forEach((result, t) => {
         const byPage = new Map();
         for (const r of result.results) {
@@ -609,13 +616,12 @@
       return { found, idf, ranked: ranked.slice(0, MAX_PAGES) };
     }
 
-    function showSuggestions(terms, weak) {
+    function showSuggestions(terms, weak, fixes) {
       suggest.replaceChildren();
-      const fixed = terms.filter((term) => term.typed);
-      if (fixed.length) {
+      if (fixes.length) {
         const p = document.createElement("p");
         p.className = "hb-search__hint";
-        p.textContent = fixed.map((term) => `Nothing matched “${term.typed}”: showing results for “${term.text}”.`).join(" ");
+        p.textContent = fixes.map(([from, to]) => `Nothing matched “${from}”: showing results for “${to}”.`).join(" ");
         suggest.append(p);
       }
       if (!weak) return;
@@ -652,7 +658,13 @@
       suggest.append(ul);
     }
 
-    async function run(query) {
+    // A misspelt word (one no page found holds as a word, "bulying") is searched again as the closest
+    // word search-data.json knows ("bullying"); the status and a note say so. `typed` is the query as
+    // typed, `fixes` the words replaced.
+    const respelt = (query, fixes) => fixes.reduce((q, [from, to]) =>
+      q.replace(new RegExp(`(^|[^\\p{L}\\p{N}'])${from}(?![\\p{L}\\p{N}'])`, "iu"), `$1${to}`), query);
+
+    async function run(query, typed = null, fixes = []) {
       const ticket = ++latest;
       clearTimeout(timer);
       if (!query.trim()) { list.replaceChildren(); suggest.replaceChildren(); status.textContent = ""; close(); return; }
@@ -663,6 +675,7 @@
       let terms = [];
       let shown = [];
       let weak = true;
+      let misspelt = [];
       try {
         const module = await engine();
         if (ticket !== latest) return;
@@ -677,11 +690,16 @@
           const extras = offered(extra, terms, idf, siteRoot);
           const way = queryWay(query);
           const hits = [];
+          const held = terms.map(() => false);  // each term: held as a word (not only a prefix of Pagefind's stem) by a page
           // The best pages first, so the first results show without waiting for the rest.
           for (const batch of [found.ranked.slice(0, FIRST_PAGES), found.ranked.slice(FIRST_PAGES)]) {
             const datas = await Promise.all(batch.map((p) => p.result.data()));
             if (ticket !== latest) return;
             batch.forEach((p, i) => {
+              const words = datas[i].content.split(/\s+/);
+              terms.forEach((term, t) => {
+                held[t] = held[t] || (found.found[t].get(p.id) || []).some((loc) => matches(words[loc], term));
+              });
               const page = { id: p.id, data: datas[i], own: ownCouncil !== null && datas[i].url.startsWith(ownCouncil) };
               hits.push(...scoreSections(page, found.found, terms, idf, way).map((h) => clauseHit(h, siteRoot)));
             });
@@ -690,6 +708,7 @@
           }
           const best = shown.find((h) => h.kind !== "role");
           weak = !best || (best.covered !== undefined ? best.covered < 0.5 * total : false);
+          if (!fixes.length) misspelt = spellings(extra, terms.filter((_, t) => !held[t]));
         }
       } catch (error) {
         status.textContent = "Search is unavailable: the search index could not be loaded.";
@@ -697,13 +716,15 @@
         console.error("handbook search:", error);
         return;
       }
+      const corrected = misspelt.length ? respelt(query, misspelt) : query;
+      if (corrected !== query) { run(corrected, query, misspelt); return; }
       render(shown, terms);
-      showSuggestions(terms, weak || !shown.length);
+      showSuggestions(terms, weak || !shown.length, fixes);
       const count = shown.length;
-      const fixed = terms.filter((term) => term.typed).map((term) => ` Showing results for “${term.text}”.`).join("");
+      const fixed = fixes.length ? ` Showing results for “${query}”.` : "";
       status.textContent = count
-        ? `${count} ${count === 1 ? "result" : "results"} found for “${query}”.${fixed} Press Down to go to the results.`
-        : `Nothing found for “${query}”.` + (suggest.childElementCount ? " Suggestions follow." : "");
+        ? `${count} ${count === 1 ? "result" : "results"} found for “${typed || query}”.${fixed} Press Down to go to the results.`
+        : `Nothing found for “${typed || query}”.` + (suggest.childElementCount ? " Suggestions follow." : "");
     }
 
     // Clauses and what search-data.json offers, best first: a role's glossary entry second (it
