@@ -196,3 +196,34 @@ def test_parts_start_while_pages_are_still_being_written(site, tmp_path):
     assert runner.running is None and not runner.ready
     pagefind_parts.merge(bundles, tmp_path / "merged")
     assert readable(tmp_path / "merged")["words"] == readable(one_run(root, pages, tmp_path / "whole"))["words"]
+
+
+def test_a_rebuild_with_the_same_plugin_indexes_in_parts_again_and_cleans_up(tmp_path, monkeypatch):
+    """`mkdocs serve` rebuilds with the same plugin instances: each build's parts are its own, and
+    no part folder is left behind."""
+    import tempfile
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    docs = tmp_path / "docs"
+    for i in range(5):
+        (docs / f"p{i}").mkdir(parents=True)
+        (docs / f"p{i}" / "index.md").write_text(f"# Page {i}\n\nWords of page {i}: member officer protocol.\n")
+    (docs / "index.md").write_text("# Home\n\nWelcome.\n")
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML.format(parts=2))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    merged = []
+    merge = pagefind_parts.merge
+    monkeypatch.setattr(pagefind_parts, "merge", lambda bundles, target: merged.append(len(bundles)) or merge(bundles, target))
+    (tmp_path / "tmp").mkdir()
+    config = load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    for edit in ("first", "second"):
+        (docs / "p0" / "index.md").write_text(f"# Page 0\n\nThe {edit} wording.\n")
+        build(config)
+        index = readable(tmp_path / "site" / "pagefind")
+        assert len(index["pages"]) == 6
+        assert edit in index["words"] and ({"first", "second"} - {edit}) & set(index["words"]) == set()
+        assert list((tmp_path / "tmp").iterdir()) == []
+    assert merged == [3, 3]  # six pages, parts of two, each build
