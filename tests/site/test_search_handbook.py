@@ -306,6 +306,14 @@ def test_who_complains_about_whom_decides_which_clause_comes_first(page, site_ur
 
 
 @pytest.mark.browser
+def test_a_topic_matching_much_of_the_question_is_offered_second(page, site_url):
+    # "late" is a readers' word of Instructions and undue pressure ("outside normal hours"), "ask"
+    # and "work" are not: the topic holds under half the question's words, and is still offered second
+    page.goto(site_url)
+    assert target(search(page, "can a councillor ask me to work late")[1]) == "topics/instructions-and-pressure"
+
+
+@pytest.mark.browser
 def test_from_names_who_asks_whom(page, site_url):
     # Hailsham 3.1 "Councillors can expect from officers", 3.2 "Officers can expect from councillors"
     page.goto(site_url)
