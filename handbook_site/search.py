@@ -238,6 +238,18 @@ def words_of(*texts: str) -> list[str]:
     return list(dict.fromkeys(w.lower().replace("’", "'") for w in WORD.findall(" ".join(texts))))
 
 
+def by_stem(seen: set[str], *texts: str) -> list[str]:
+    """The words of `texts` but stop words, one per stem (its longest form, so a word still being
+    typed is a prefix of it) and none whose stem is in `seen`; their stems join `seen`."""
+    longest: dict[str, str] = {}
+    for word in words_of(*texts):
+        key = stem(word)
+        if word not in STOP_WORDS and key not in seen and len(word) > len(longest.get(key, "")):
+            longest[key] = word
+    seen.update(longest)
+    return list(longest.values())
+
+
 def search_data(library: Library) -> dict:
     """What search.js offers besides clauses: topic pages, comparison questions and glossary roles,
     each with the words a query is matched against and a URL relative to the site root; the words
@@ -245,10 +257,13 @@ def search_data(library: Library) -> dict:
     topics, questions = [], []
     for index, topic in enumerate(library.topics):
         entries = [e for e in library.vocabulary if topic.id in e.topics]
+        # Each tier one word per stem, none a higher tier has (search.js matches by stem and takes a
+        # word's highest tier), no stop words: search-data.json 43.2 -> 37.2 KB on the real library.
+        seen: set[str] = set()
         topics.append({"title": topic.title, "definition": topic.definition, "url": urls.url_of(urls.topic_path(topic.id)),
-                       "title_words": words_of(topic.title),
-                       "words": words_of(topic.definition, *(w for e in entries for w in e.protocol_words)),
-                       "reader": words_of(*(w for e in entries for w in e.reader_words))})
+                       "title_words": by_stem(seen, topic.title),
+                       "words": by_stem(seen, topic.definition, *(w for e in entries for w in e.protocol_words)),
+                       "reader": by_stem(seen, *(w for e in entries for w in e.reader_words))})
         questions += [{"text": q.text, "topic": index, "words": words_of(q.text),
                        "url": urls.url_of(urls.question_table_path(topic.id))} for q in topic.questions]
     roles = [{"name": t.term, "names": list(t.names), "definition": t.definition,

@@ -401,12 +401,19 @@
     for (const term of terms) {
       if (known.has(term.text) || term.text.length < 4) continue;
       let best = null;
-      let bestDistance = 3;
+      let bestDistance = 4;
+      // the words as typed, or their stems ("bulied" is "buly", one letter from "bullying"'s "bully":
+      // the known words are one form per stem)
+      const allowed = (text) => (text.length > 6 ? 2 : 1);
       for (const word of extra.spelling) {
-        const d = distance(term.text, word);
+        let d = distance(term.text, word);
+        if (d > allowed(term.text) && term.stem.length >= 4) {
+          const s = stem(word);
+          if (distance(term.stem, s) <= allowed(term.stem)) d = Math.min(d, distance(term.stem, s) + 0.5);  // the typed form first
+        }
         if (d < bestDistance) { best = word; bestDistance = d; }
       }
-      if (best && bestDistance <= (term.text.length > 6 ? 2 : 1)) out.push([term.text, best]);
+      if (best && bestDistance < allowed(term.text) + 1) out.push([term.text, best]);
     }
     return out;
   }

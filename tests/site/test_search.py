@@ -412,7 +412,11 @@ def test_search_data_offers_topics_questions_and_roles_by_their_words(library):
     data = search_plugin.search_data(library)
     topics = {t["url"]: t for t in data["topics"]}
     pressure = topics["topics/instructions-and-pressure/"]
-    assert "lobbying" in pressure["reader"] and "pressure" in pressure["words"] and "instructions" in pressure["title_words"]
+    assert "lobbying" in pressure["reader"] and "pressurise" in pressure["words"] and "instructions" in pressure["title_words"]
+    # one word per stem, in its highest tier only: "pressure" is the title's ("undue pressure" in the
+    # vocabulary), "lobbying" stands for "lobby" and "lobbied"; no stop words
+    assert "pressure" in pressure["title_words"] and "pressure" not in pressure["words"]
+    assert not {"lobby", "lobbied"} & set(pressure["reader"]) and "and" not in pressure["title_words"]
     assert len(data["questions"]) == len(library.questions)
     # Each question leads to its topic's question table.
     assert {q["url"] for q in data["questions"]} == {f"compare/{t.id}/" for t in library.topics if t.questions}
