@@ -143,6 +143,8 @@ should so some such than that the their theirs them themselves then there these 
 too under until up very was we were what when where which while who whom whose why will with would you your
 yours yourself yourselves may must also etc someone something anyone anything ok please want
 allowed okay supposed really stuff thing things whether able towards toward
+don't doesn't didn't can't won't wouldn't shouldn't couldn't isn't aren't wasn't weren't haven't hasn't hadn't
+mustn't needn't i'm i've i'd i'll they're we're you're
 """.split())
 
 CLAUSE_HEADING = re.compile(r'<h3 class="hb-clause__heading" id="([^"]+)"[^>]*>(.*?)</h3>', re.S)

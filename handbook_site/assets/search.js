@@ -397,9 +397,10 @@
   function spellings(extra, terms) {
     if (!extra) return [];
     const known = new Set(extra.spelling);
+    const stems = new Set(extra.spelling.map(stem));  // the known words are one form per stem: "sign" is known by "signing"
     const out = [];
     for (const term of terms) {
-      if (known.has(term.text) || term.text.length < 4) continue;
+      if (known.has(term.text) || stems.has(term.stem) || term.text.length < 4) continue;
       let best = null;
       let bestDistance = 4;
       // the words as typed, or their stems ("bulied" is "buly", one letter from "bullying"'s "bully":
