@@ -127,7 +127,7 @@ def sign_some(app, round_id: str, count: int) -> None:
                 for person_id in ids[start:start + 1000]:
                     link = rounds.signing_link(conn, person_id)
                     ack = rounds.Acknowledgement(link.person.name, None, "192.0.2.10", "bench/signoff_scale.py")
-                    rounds.record_signature(conn, link, ack)
+                    rounds.record_signature(conn, rounds.prepare_signature(link, ack))
 
 
 def fill_ledger(app, round_id: str, entries: int) -> None:

@@ -1,7 +1,7 @@
 """Signature records checked against the ledger, and the evidence pack for one person.
 
 Each signature's "signed" ledger entry, written in the same transaction, records what the
-signature record holds (see rounds.record_signature). The database refuses to change signature
+signature record holds (see rounds.prepare_signature). The database refuses to change signature
 records (migration 0004); whoever drops that guard and edits a record is found here: by
 `verify-ledger` for every record, and by the receipt verification page for the one it shows.
 """

@@ -67,27 +67,44 @@ _MOVE_HEAD = (update(db.ledger_head).where(db.ledger_head.c.id == 1)
               .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
 
 
+class Details(NamedTuple):
+    """An entry's details already written as the ledger stores them (canonical JSON): see `details`."""
+    text: str
+
+
+def details(**fields) -> Details:
+    """The details of an entry to append later, serialised now: the signing POST builds its entry's
+    details before it queues for the write lock, so the lock is held for the chain's own work alone."""
+    return Details(_canonical(fields))
+
+
 class Entry(NamedTuple):
-    """An entry to append: what happened, who did it, to which round and person, and its details.
-    A named tuple: a county's import builds 100,000 of them, and a frozen dataclass costs several
-    times as much to build. The default details are shared and never modified (only read here)."""
+    """An entry to append: what happened, who did it, to which round and person, and its details
+    (a dict, or `Details` already serialised). A named tuple: a county's import builds 100,000 of
+    them, and a frozen dataclass costs several times as much to build. The default details are
+    shared and never modified (only read here)."""
     event: str
     actor: str
     round_id: str | None = None
     person_id: str | None = None
-    details: dict = {}
+    details: dict | Details = {}
     at: str | None = None  # default: now
 
 
-# The ledger's columns in the order _chained gives each row's values.
+# The ledger's columns in the order _Chain.rows gives each row's values.
 COLUMNS = ("seq", "at", "event", "actor", "round_id", "person_id", "details", "prev_hash", "hash")
 
 
 def append(conn: Connection, event: str, actor: str, round_id: str | None = None,
            person_id: str | None = None, at: str | None = None, **details) -> int:
     """Add an entry inside the caller's transaction; returns its sequence number."""
+    return append_entry(conn, Entry(event, actor, round_id, person_id, details, at))
+
+
+def append_entry(conn: Connection, entry: Entry) -> int:
+    """Add `entry` inside the caller's transaction; returns its sequence number."""
     chain = _Chain(conn.execute(_LOCK_HEAD).one())
-    (row,) = chain.rows([Entry(event, actor, round_id, person_id, details, at)])
+    (row,) = chain.rows([entry])
     conn.execute(_INSERT_ENTRY, dict(zip(COLUMNS, row, strict=True)))
     conn.execute(_MOVE_HEAD, {"new_seq": chain.seq, "new_hash": chain.hash})
     return chain.seq
@@ -105,10 +122,6 @@ def append_many(conn: Connection, new_entries: list[Entry]) -> int:
     return chain.seq
 
 
-# The ledger's columns in the order _Chain.rows gives each row's values.
-COLUMNS = ("seq", "at", "event", "actor", "round_id", "person_id", "details", "prev_hash", "hash")
-
-
 class _Chain:
     """The chain's end (number and hash of the last entry), moved on by each row `rows` gives."""
 
@@ -121,7 +134,8 @@ class _Chain:
         for entry in new_entries:
             seq += 1
             at = entry.at or now
-            details_text = _canonical(entry.details)
+            details = entry.details
+            details_text = details.text if isinstance(details, Details) else _canonical(details)
             # entry_hash, inlined: a county's import hashes 100,000 entries here.
             digest = "sha256:" + sha256((_HASHED % (
                 value(entry.actor), value(at), value(details_text), value(entry.event), value(entry.person_id),

@@ -220,27 +220,44 @@ _INSERT_SIGNATURE_FOR_LINK = text("""
 _RECEIPT_OF_PERSON = select(db.signatures.c.id).where(db.signatures.c.person_id == bindparam("person_id"))
 
 
-def record_signature(conn: Connection, link: SigningLink, ack: Acknowledgement) -> str | None:
-    """Store the signature and its ledger entry; returns the receipt id (the earlier one if the person
-    has signed already), or None if the person was removed or their link reissued since `link` was read."""
+class SignatureToRecord(NamedTuple):
+    """A signature ready to store (prepare_signature): everything but the time of signing, which is
+    taken under the write lock, so the signing POST does the rest before it queues for the lock."""
+    person_id: str
+    round_id: str
+    generation: int
+    receipt_id: str
+    insert: dict  # the insert's parameters, but signed_at
+    details: ledger.Details  # the "signed" ledger entry's
+
+
+def prepare_signature(link: SigningLink, ack: Acknowledgement) -> SignatureToRecord:
     person, round_row = link.person, link.round
-    receipt_id, now = new_receipt_id(), db.utcnow()
-    inserted = conn.execute(_INSERT_SIGNATURE_FOR_LINK, {
-        "receipt_id": receipt_id, "typed_name": ack.typed_name, "drawn_signature": ack.drawn_signature,
-        "signed_at": now, "ip": ack.ip, "user_agent": ack.user_agent, "person_id": person.id,
-        "identified_by": IDENTIFIED_BY,
-        "generation": person.link_generation}).rowcount
-    if inserted != 1:
-        return conn.execute(_RECEIPT_OF_PERSON, {"person_id": person.id}).scalar()
+    receipt_id = new_receipt_id()
     # Everything the signature record holds, so verify-ledger can check the record against it
     # (the drawing by its hash).
-    ledger.append(conn, "signed", "signer", round_row.id, person.id, at=now, receipt=receipt_id,
-                  council=round_row.council_id, version=round_row.version_id, content_hash=round_row.content_hash,
-                  statements=round_statements(round_row), name_on_record=person.name, typed_name=ack.typed_name,
-                  email=person.email, role=person.role, identified_by=IDENTIFIED_BY, agreed=True,
-                  drawn_signature=ack.drawn_signature is not None, drawing_sha256=drawing_digest(ack.drawn_signature),
-                  ip=ack.ip, user_agent=ack.user_agent)
-    return receipt_id
+    details = ledger.details(
+        receipt=receipt_id, council=round_row.council_id, version=round_row.version_id,
+        content_hash=round_row.content_hash, statements=round_statements(round_row), name_on_record=person.name,
+        typed_name=ack.typed_name, email=person.email, role=person.role, identified_by=IDENTIFIED_BY, agreed=True,
+        drawn_signature=ack.drawn_signature is not None, drawing_sha256=drawing_digest(ack.drawn_signature),
+        ip=ack.ip, user_agent=ack.user_agent)
+    return SignatureToRecord(person.id, round_row.id, person.link_generation, receipt_id, {
+        "receipt_id": receipt_id, "typed_name": ack.typed_name, "drawn_signature": ack.drawn_signature,
+        "ip": ack.ip, "user_agent": ack.user_agent, "person_id": person.id, "identified_by": IDENTIFIED_BY,
+        "generation": person.link_generation}, details)
+
+
+def record_signature(conn: Connection, signature: SignatureToRecord) -> str | None:
+    """Store the signature and its ledger entry; returns the receipt id (the earlier one if the person
+    has signed already), or None if the person was removed or their link reissued since the link was read."""
+    now = db.utcnow()
+    inserted = conn.execute(_INSERT_SIGNATURE_FOR_LINK, {**signature.insert, "signed_at": now}).rowcount
+    if inserted != 1:
+        return conn.execute(_RECEIPT_OF_PERSON, {"person_id": signature.person_id}).scalar()
+    ledger.append_entry(conn, ledger.Entry("signed", "signer", signature.round_id, signature.person_id,
+                                           signature.details, now))
+    return signature.receipt_id
 
 
 # --- A personal link's state: everything its pages need, in one read ----------------------------

@@ -190,8 +190,9 @@ def submit(token: str):
     if not errors:
         _refuse_changed_text(link.round)
         ack = rounds.Acknowledgement(" ".join(typed_name.split()), drawing, request.remote_addr, _user_agent())
+        signature = rounds.prepare_signature(link, ack)  # before the lock: every signer waits for its holder
         with db.transaction() as conn:
-            receipt_id = rounds.record_signature(conn, link, ack)
+            receipt_id = rounds.record_signature(conn, signature)
     if receipt_id is not None:
         return _to_receipt(receipt_id)
     if errors:

@@ -99,7 +99,7 @@ def test_a_second_signature_for_the_same_person_returns_the_first_receipt(app, r
         receipts = []
         for _ in range(2):  # as two racing POSTs that both found the link unsigned would
             with db.transaction() as conn:
-                receipts.append(rounds.record_signature(conn, jane, ack))
+                receipts.append(rounds.record_signature(conn, rounds.prepare_signature(jane, ack)))
         with db.reading() as conn:
             signed = conn.execute(select(db.ledger).where(db.ledger.c.event == "signed")).all()
             assert ledger.verify(conn).ok
@@ -120,7 +120,7 @@ def test_a_link_withdrawn_between_reading_and_signing_stores_nothing(app, runner
         with db.transaction() as conn:  # HR acts in between
             (rounds.remove_person if change == "remove" else rounds.reissue_link)(conn, jane_id, "hr@example.org")
         with db.transaction() as conn:
-            assert rounds.record_signature(conn, link, ack) is None
+            assert rounds.record_signature(conn, rounds.prepare_signature(link, ack)) is None
         with db.reading() as conn:
             assert conn.execute(select(db.signatures)).all() == []
             assert conn.execute(select(db.ledger).where(db.ledger.c.event == "signed")).all() == []
@@ -283,7 +283,7 @@ def test_a_signature_that_fails_midway_keeps_nothing_and_the_next_one_signs(app,
     def ledger_fails(*args, **kwargs):
         raise RuntimeError("the disk filled up")
 
-    monkeypatch.setattr(rounds.ledger, "append", ledger_fails)  # after the signature's insert
+    monkeypatch.setattr(rounds.ledger, "append_entry", ledger_fails)  # after the signature's insert
     with pytest.raises(RuntimeError):
         client.post(jane, data=forms[jane])
     with app.app_context(), db.reading() as conn:
