@@ -109,9 +109,9 @@ def compare(hand: dict, draft: dict) -> dict:
         match = next((c for c in candidates if clause_words(c) == clause_words(clause)), None)
         same += match is not None
         theirs = lists_of(clause["content"])
-        ours = [l for c in candidates for l in lists_of(c["content"])]
+        ours = [found for c in candidates for found in lists_of(c["content"])]
         lists_total += len(theirs)
-        lists_same += sum(1 for l in theirs if l in ours)
+        lists_same += sum(1 for hand_list in theirs if hand_list in ours)
         if candidates:  # topics: the clause at the same place, even if its words differ
             expected = set(clause.get("topics", ()))
             offered = set(candidates[0].get("topics_suggested", ()))

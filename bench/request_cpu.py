@@ -98,7 +98,7 @@ def measure(seeded: Seeded, bare_db: str) -> dict[str, float]:
     costs["open"], pages = cpu_us(app, [environ(path) for path, _ in people], 200)
     costs["view"] = cpu_us(app, [environ(seeded.viewer_path) for _ in range(count + 1)], 200)[0]
     signatures = [environ(path, {"csrf_token": CSRF.search(page.decode())[1], "agree": "yes", "full_name": name,
-                                 "signature": ""}) for (path, name), page in zip(people, pages)]
+                                 "signature": ""}) for (path, name), page in zip(people, pages, strict=True)]
     costs["sign"] = cpu_us(app, signatures, 303)[0]
     costs["dashboard"] = cpu_us(app, [environ("/admin/", cookie=hr_cookie) for _ in range(21)], 200)[0]
     costs["round"] = cpu_us(app, [environ(f"/admin/rounds/{seeded.round_id}", cookie=hr_cookie)

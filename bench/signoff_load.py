@@ -259,7 +259,7 @@ def measure(args, work: Path) -> tuple[dict[str, Figures], request_cpu.Seeded]:
         viewer_path = links[-1][0]  # never signs: their page stays the form, viewed again and again
         viewer_cookie = first_open(service.url, viewer_path)
         for number, (signer_batch, insert_batch, queued_batch) in enumerate(zip(
-                batches(signers, args.rounds), batches(inserts, args.rounds), batches(queued, args.rounds)), 1):
+                batches(signers, args.rounds), batches(inserts, args.rounds), batches(queued, args.rounds), strict=False), 1):
             print(f"pass {number} of {args.rounds}", flush=True)
             opened_pass, opened = drive(service.url, "open", signer_batch, args)
             figures["open"].passes.append(opened_pass)

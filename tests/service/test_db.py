@@ -31,7 +31,8 @@ def test_sqlite_pragmas(app, database_url):
     if not database_url.startswith("sqlite"):
         return
     with app.app_context(), db.reading() as conn:
-        pragma = lambda name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+        def pragma(name):
+            return conn.exec_driver_sql(f"PRAGMA {name}").scalar()
         assert (pragma("journal_mode"), pragma("foreign_keys"), pragma("synchronous")) == ("wal", 1, 2)
         assert pragma("busy_timeout") == 30000
 

@@ -192,7 +192,8 @@ def test_copy_link_by_keyboard_puts_the_personal_link_on_the_clipboard(service, 
         assert button.count() >= 1
         name = button.first.inner_text().removeprefix("Copy link").strip()
         link = button.first.get_attribute("data-link")
-        payload = lambda path: path.rsplit("/", 1)[1].split(".")[0]  # who it is for (the rest is time and signature)
+        def payload(path):  # who it is for (the rest is time and signature)
+            return path.rsplit("/", 1)[1].split(".")[0]
         assert payload(urlsplit(link).path) == payload(service.links[name.removeprefix("for ").strip()])
         assert link not in page.locator("main").inner_text()  # the link itself is never on screen
         button.first.focus()

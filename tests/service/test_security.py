@@ -46,7 +46,8 @@ def test_link_from_another_secret_or_purpose_is_refused(app, make_app, client, r
 
 
 def test_cross_person_payload_swap_is_tampering(app, client, runner, people_csv):
-    import base64, json
+    import base64
+    import json
     round_id = open_round(runner, people_csv, "south-ribble")
     all_links = links(runner, round_id)
     jane, bob = all_links["jane@example.org"], all_links["bob@example.org"]
@@ -368,7 +369,7 @@ def test_link_lifetime_follows_the_setting(monkeypatch, make_app, people_csv):
     runner = app.test_cli_runner()
     round_id = open_round(runner, people_csv, "south-ribble")
     for age_days, status in ((6, 200), (8, 410)):
-        monkeypatch.setattr(timed.TimestampSigner, "get_timestamp", lambda self: int(time.time() - age_days * 86400))
+        monkeypatch.setattr(timed.TimestampSigner, "get_timestamp", lambda self, age_days=age_days: int(time.time() - age_days * 86400))
         path = links(runner, round_id)["jane@example.org"]
         monkeypatch.undo()
         assert app.test_client().get(path).status_code == status, age_days

@@ -96,7 +96,8 @@ def test_the_demo_opens_a_new_round_when_the_text_was_corrected(make_app, tmp_pa
     app = make_app(PROTOCOLS_DIR=str(protocols))
     again = app.test_cli_runner().invoke(args=["demo"])
     assert again.exit_code == 0, again.output
-    round_id = lambda output: re.search(r"Demo round (\w+)", output).group(1)
+    def round_id(output):
+        return re.search(r"Demo round (\w+)", output).group(1)
     assert round_id(again.output) != round_id(first.output)
     link = re.search(r"http://signoff\.test(/sign/\S+)", again.output).group(1)
     page = app.test_client().get(link)

@@ -66,7 +66,7 @@ def test_every_clause_is_a_heading_anchored_by_its_id_in_document_order(library)
             markdown = page_for(library, protocol.id, version.id)
             headings = clause_headings(markdown)
             assert [h[1] for h in headings] == [c.id for c in version.clauses()]
-            for (_, _, text), clause in zip(headings, version.clauses()):
+            for (_, _, text), clause in zip(headings, version.clauses(), strict=True):
                 assert text.startswith(clause.display_number or "Unnumbered paragraph")
 
 

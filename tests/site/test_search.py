@@ -9,6 +9,7 @@ generator's layout while exercising the real plugin, the real Pagefind binary an
 from __future__ import annotations
 
 import functools
+from itertools import pairwise
 import gzip
 import http.server
 import json
@@ -110,7 +111,7 @@ def free_port() -> int:
 def superseded_phrase(library) -> tuple[str, str]:
     """(version id, words) deleted by a later version: text only a superseded page has."""
     for protocol in library.protocols:
-        for old, new in zip(protocol.versions, protocol.versions[1:]):
+        for old, new in pairwise(protocol.versions):
             for change in diff_versions(protocol, old, new).changed:
                 for run in change.words:
                     if run.kind == "delete" and len(run.text.split()) >= 4:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from itertools import pairwise
 from urllib.parse import urlparse
 
 import pytest
@@ -69,7 +70,7 @@ def test_result_text_is_the_clause_not_its_buttons(page, site_url):
 def proposed_only_words(library) -> tuple[str, str]:
     """(version id, words) that only a proposed (not in force) version has."""
     for protocol in library.protocols:
-        for old, new in zip(protocol.versions, protocol.versions[1:]):
+        for old, new in pairwise(protocol.versions):
             if new.stage != "proposed":
                 continue
             for change in diff_versions(protocol, old, new).changed:
