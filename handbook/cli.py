@@ -54,9 +54,18 @@ def cmd_validate(args) -> int:
     if problems:
         print(f"{len(problems)} problem(s) found in {len({p.path for p in problems})} file(s)", file=sys.stderr)
         return 1
-    print(f"ok: {len(docs)} protocol file(s) and {topics} are valid ({elapsed * 1000:.0f} ms)")
+    checked = ", ".join(_shown(path) for path in (topics, glossary, vocabulary) if path is not None)
+    print(f"ok: {len(docs)} protocol file(s) and {checked} are valid ({elapsed * 1000:.0f} ms)")
     _print_review_list(docs)
     return 0
+
+
+def _shown(path: Path) -> str:
+    """A path as the person at the terminal would type it: relative to where they are, when it can be."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _print_review_list(docs) -> None:

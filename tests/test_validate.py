@@ -96,6 +96,16 @@ def test_the_fixture_protocol_with_web_pages_unnumbered_sections_and_roman_lists
     assert "ok: 1 protocol file(s)" in capsys.readouterr().out
 
 
+def test_validate_names_what_it_checked_as_the_user_would_type_it(capsys, monkeypatch):
+    """Run from the project, the summary names the library's files relative to it, not the machine's path."""
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.chdir(root)
+    assert main(["validate"]) == 0
+    summary = capsys.readouterr().out.splitlines()[0]
+    assert "protocols/topics.yaml, protocols/glossary.yaml, protocols/vocabulary.yaml are valid" in summary
+    assert str(root) not in summary
+
+
 def test_validate_lists_clauses_whose_topics_are_only_suggested(tmp_path, capsys):
     """An imported draft validates, but its unconfirmed topic suggestions are listed for review."""
     text = (FIXTURES / "valid" / "exampleshire.yaml").read_text()
