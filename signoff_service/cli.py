@@ -225,7 +225,9 @@ def demo_command(admin_email, base_url):
     click.echo(f"HR login:  {external_url('auth.login')}")
     click.echo(f"  email:    {admin_email}")
     click.echo(f"  password: {password}")
-    click.echo(f"Demo round {round_id} (South Ribble, version in force); signing links:")  # tests read the id
+    click.echo(f"Round:     {round_row.name} (South Ribble, version in force)")
+    click.echo(f"  for HR:   {external_url('admin.round_page', round_id=round_id)}")
+    click.echo("  signing links:")
     for line in links.splitlines()[1:]:
         click.echo("  " + line)
 

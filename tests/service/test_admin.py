@@ -287,7 +287,7 @@ def test_demo_command_prints_login_and_working_links(app, runner, client):
     assert client.get(link).status_code == 200
     again = runner.invoke(args=["demo", "--base-url", "http://127.0.0.1:5123/"])
     assert again.exit_code == 0 and "password: " + password not in again.output  # a fresh password
-    assert re.search(r"Demo round (\w+)", again.output).group(1) == re.search(r"Demo round (\w+)", result.output).group(1)
+    assert re.search(r"/admin/rounds/(\w+)", again.output).group(1) == re.search(r"/admin/rounds/(\w+)", result.output).group(1)
     assert "http://127.0.0.1:5123/sign/" in again.output
 
 

@@ -97,7 +97,7 @@ def test_the_demo_opens_a_new_round_when_the_text_was_corrected(make_app, tmp_pa
     again = app.test_cli_runner().invoke(args=["demo"])
     assert again.exit_code == 0, again.output
     def round_id(output):
-        return re.search(r"Demo round (\w+)", output).group(1)
+        return re.search(r"/admin/rounds/(\w+)", output).group(1)
     assert round_id(again.output) != round_id(first.output)
     link = re.search(r"http://signoff\.test(/sign/\S+)", again.output).group(1)
     page = app.test_client().get(link)
