@@ -5,8 +5,9 @@ bench/search_questions.yaml into the site's own search box in headless Chromium 
 /usr/bin/chromium through Playwright), reading the result links the box lists, in order. A result
 is a hit when it opens an answering clause (the council's page at the clause's anchor) or an
 answering topic page. Prints, overall, for the questions tuned on and for each held-out part as a
-whole (the first, `held_out: true`, and the second, `held_out: new`), and, over the tuned questions,
-per kind (keyword / question) and per reader (councillor / officer / HR):
+whole (the first, `held_out: true`; the second, `held_out: new`; the third, `held_out: dec`, written
+blind on 2026-12-01; and `new` and `dec` together, the questions never tuned on), and, over the
+tuned questions, per kind (keyword / question) and per reader (councillor / officer / HR):
 
 - success@3: the share of questions with a hit among the first three results;
 - MRR@10: the mean of 1/rank of the first hit in the first ten results (0 when none).
@@ -53,7 +54,7 @@ class Question:
     text: str
     kind: str
     who: str
-    held_out: str  # "" (tuned on), "old" (the first held-out part) or "new" (the second)
+    held_out: str  # "" (tuned on), "old" (the first held-out part), "new" (the second) or "dec" (the third)
     clauses: frozenset[str]  # "council#clause"
     topics: frozenset[str]
     ranks: dict[str, int | None] = field(default_factory=dict)  # by engine: rank of the first hit
@@ -81,12 +82,12 @@ def load_questions(path: Path) -> list[Question]:
                 problems.append(f"question {n} ({q['q']!r}): unknown council {council!r}")
                 continue
             version = protocol.default_version  # the version in force (else the latest)
-            if version.clause(clause) is None:
+            if version.cited(clause) is None:  # a clause, or the signature block ("signature")
                 problems.append(f"question {n} ({q['q']!r}): {council} has no clause {clause!r} in {version.id}")
         problems += [f"question {n} ({q['q']!r}): unknown topic {t!r}" for t in q.get("topics", []) if t not in topic_ids]
         held = q.get("held_out") or ""
-        if held not in ("", True, "new"):
-            problems.append(f"question {n} ({q['q']!r}): held_out is true (the first held-out part) or new")
+        if held not in ("", True, "new", "dec"):
+            problems.append(f"question {n} ({q['q']!r}): held_out is true (the first held-out part), new or dec")
         questions.append(Question(q["q"], q["kind"], q["who"], "old" if held is True else held,
                                   frozenset(q.get("clauses", [])), frozenset(q.get("topics", []))))
     if problems:
@@ -201,13 +202,17 @@ def report(questions: list[Question], show: int, show_held_out: bool = False) ->
         ("tuned on", tuned),
         ("held out (first)", [q for q in questions if q.held_out == "old"]),
         ("held out (new)", [q for q in questions if q.held_out == "new"]),
+        ("held out (December, second)", [q for q in questions if q.held_out == "dec"]),
+        # The parts no one has looked at while tuning: the target is judged on these together.
+        ("held out, never tuned on (new + dec)", [q for q in questions if q.held_out in ("new", "dec")]),
     ]
     # Per kind and reader over the tuned questions only: a held-out part is reported as a whole.
     for attribute in ("kind", "who"):
         for value in sorted({getattr(q, attribute) for q in tuned}):
             groups.append((f"tuned, {attribute}={value}", [q for q in tuned if getattr(q, attribute) == value]))
     groups = [(name, group) for name, group in groups if group]
-    header = f"{'questions':<22}{'n':>4}" + "".join(f"{e + ' s@3':>22}{'MRR@10':>9}" for e in engines)
+    width = max(22, *(len(name) + 1 for name, _ in groups))
+    header = f"{'questions':<{width}}{'n':>4}" + "".join(f"{e + ' s@3':>22}{'MRR@10':>9}" for e in engines)
     print(header)
     print("-" * len(header))
     for name, group in groups:
@@ -215,7 +220,7 @@ def report(questions: list[Question], show: int, show_held_out: bool = False) ->
         for engine in engines:
             success, mrr = scores(group, engine)
             cells += f"{success:>22.2f}{mrr:>9.2f}"
-        print(f"{name:<22}{len(group):>4}{cells}")
+        print(f"{name:<{width}}{len(group):>4}{cells}")
     print("\nTarget (issue 15), on questions not tuned on: success@3 >= 0.90 and MRR@10 >= 0.75.")
     # Only the tuned questions' results are listed (unless asked): looking at the held-out ones would
     # make them tuned ones.
@@ -259,8 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     questions = load_questions(args.questions)
     if args.tuned_only:
         questions = [q for q in questions if not q.held_out]
-    first, new = (sum(q.held_out == part for q in questions) for part in ("old", "new"))
-    print(f"{len(questions)} questions ({first} in the first held-out part, {new} in the second) from {args.questions.name}")
+    first, new, dec = (sum(q.held_out == part for q in questions) for part in ("old", "new", "dec"))
+    print(f"{len(questions)} questions ({first} in the first held-out part, {new} in the second, {dec} in the third)"
+          f" from {args.questions.name}")
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site or build_site(Path(tmp))
         run(site, questions, args.chromium, args.start)
