@@ -113,8 +113,13 @@ def index_words(text: str, vocabulary: tuple[VocabularyEntry, ...]) -> tuple[str
     found by "officer" and "staff"; one that says "councillor" by "member"), each once."""
     words: dict[str, None] = {}
     for entry in entries_in(text, vocabulary):
-        words.update(dict.fromkeys(entry.protocol_words + entry.reader_words))
+        words.update(dict.fromkeys(entry_index_words(entry)))
     return tuple(words)
+
+
+def entry_index_words(entry: VocabularyEntry) -> tuple[str, ...]:
+    """The words for one idea that `index_words` gives a text stating it, in order."""
+    return entry.protocol_words + entry.reader_words
 
 
 def suggest_topics(text: str, vocabulary: tuple[VocabularyEntry, ...]) -> tuple[str, ...]:
