@@ -34,6 +34,7 @@
   const SAME_WAY = 1.2;          // a clause naming the people the question's way round ("an officer ... about a councillor")
   const OTHER_WAY = 0.75;        // ... and the other way round ("a councillor ... about an officer")
   const PREFIX_ONLY = 0.6;       // the word still being typed, found only as the start of a longer word ("late" in "latest")
+  const CLAUSE_RARITY = 0.5;     // how much a word's rarity among clauses (not pages) decides its weight
   const TOPIC_SECOND = 0.4;      // the best topic goes second when its words hold this share of the question's
   const LANDING_KEY = "hb-search-landing";
 
@@ -70,7 +71,10 @@
     const w = normal(word);
     if (!w) return false;
     if (term.prefix && w.startsWith(term.text)) return true;
-    return whole(w, term);
+    if (whole(w, term)) return true;
+    // A hyphenated word ("Co-opted", "e-mails", "non-members") is each of its parts and the parts
+    // joined: the query's words are split at hyphens, so "co-opted members" asks for "co" and "opted".
+    return w.includes("-") && (w.split(/-+/).some((part) => part && whole(part, term)) || whole(w.replace(/-/g, ""), term));
   }
 
   // The same, the word being typed aside: `w` (normalised) is the term's word, not only its start.
@@ -275,6 +279,26 @@
       }
     }
     return best;
+  }
+
+  // How rare each word is among the clauses of the pages ranked (Pagefind's counts are by page:
+  // a word in one clause of every council page looks as common as one in every clause), mixed
+  // with the page rarity and scaled to the same total, so scores stay comparable with topics'.
+  function clauseRarity(pages, found, terms, idf) {
+    let n = 0;
+    const df = terms.map(() => 0);
+    for (const page of pages) {
+      const parts = sections(page.data).filter((part) => part.visible > 0);
+      n += parts.length;
+      terms.forEach((term, t) => {
+        const locations = (found[t].get(page.id) || []).filter((loc) => matches(parts.length ? parts[0].words[loc] : "", term));
+        for (const part of parts) if (locations.some((loc) => loc >= part.start && loc < part.end)) df[t]++;
+      });
+    }
+    const rare = df.map((d) => Math.log(1 + n / Math.max(1, d)));
+    const mixed = rare.map((r, t) => Math.pow(r, CLAUSE_RARITY) * Math.pow(idf[t], 1 - CLAUSE_RARITY));
+    const scale = idf.reduce((a, b) => a + b, 0) / Math.max(1e-9, mixed.reduce((a, b) => a + b, 0));
+    return mixed.map((w) => w * scale);
   }
 
   function scoreSections(page, found, terms, idf, way) {
@@ -698,7 +722,7 @@
           const total = idf.reduce((a, b) => a + b, 0);
           const extras = offered(extra, terms, idf, siteRoot);
           const way = queryWay(query);
-          const hits = [];
+          const loaded = [];
           const held = terms.map(() => false);  // each term: held as a word (not only a prefix of Pagefind's stem) by a page
           // The best pages first, so the first results show without waiting for the rest.
           for (const batch of [found.ranked.slice(0, FIRST_PAGES), found.ranked.slice(FIRST_PAGES)]) {
@@ -709,9 +733,10 @@
               terms.forEach((term, t) => {
                 held[t] = held[t] || (found.found[t].get(p.id) || []).some((loc) => matches(words[loc], term));
               });
-              const page = { id: p.id, data: datas[i], own: ownCouncil !== null && datas[i].url.startsWith(ownCouncil) };
-              hits.push(...scoreSections(page, found.found, terms, idf, way).map((h) => clauseHit(h, siteRoot)));
+              loaded.push({ id: p.id, data: datas[i], own: ownCouncil !== null && datas[i].url.startsWith(ownCouncil) });
             });
+            const weights = clauseRarity(loaded, found.found, terms, idf);
+            const hits = loaded.flatMap((page) => scoreSections(page, found.found, terms, weights, way).map((h) => clauseHit(h, siteRoot)));
             shown = rank(hits, extras, total);
             render(shown, terms);
           }

@@ -348,3 +348,40 @@ def test_each_protocols_own_word_for_an_officer_finds_the_others(page, site_url,
     by_target = {target(href): text for href, text in excerpts.items()}
     assert "councils/wbc#c3-1" in by_target
     assert "officer" not in by_target["councils/wbc#c3-1"].lower()  # found by a hidden word, not shown
+
+
+@pytest.mark.browser
+def test_readers_words_of_more_topics_find_their_clauses(page, site_url, library):
+    # Sedgemoor 4.3 "any action which the Officer considers to be unlawful, illegal"; South Ribble 8.9
+    # "persons who are not elected Members"; South Ribble 4.8 "raise personal matters to do with
+    # their job"; Hailsham 1.1 "Responsibility for the operation of the Protocol"
+    page.goto(site_url)
+    for query, clause in [("a councillor wants me to break the law", "councils/sedgemoor#c4-3"),
+                          ("party activists at group meetings", "councils/south-ribble#c8-9"),
+                          ("officer wants a councillor to put in a good word for them", "councils/south-ribble#c4-8"),
+                          ("who oversees the protocol", "councils/hailsham#c1-1")]:
+        found = [target(h) for h in search(page, query)]
+        assert clause in found, (query, found)
+        text = str(library.protocol(clause.split("/")[1].split("#")[0]).default_version.clause(clause.split("#")[1]).content).lower()
+        assert not any(w in text for w in ("break the law", "activists", "good word", "oversee"))  # found by hidden words
+
+
+@pytest.mark.browser
+def test_a_hyphenated_word_is_found_by_its_parts(page, site_url):
+    # WBC 1.1: "Councillors (including any Co-opted Members)"
+    page.goto(site_url)
+    search(page, "co-opted members")
+    found = results(page)
+    assert target(found[0]["href"]) == "councils/wbc#c1-1", [target(r["href"]) for r in found]
+    assert "co-opted" in {m.strip(".,;:()").lower() for m in found[0]["marks"]}
+
+
+@pytest.mark.browser
+def test_a_word_few_clauses_hold_outweighs_one_many_hold(page, site_url):
+    # "information", "public" and "know" are in clauses of every council; South Ribble 9.8 ("If a
+    # Member receives confidential information and considers it should be disclosed ... in the
+    # public interest") holds the rarer "confidential" and "think"'s neighbours as well: rarity is
+    # counted by clause, not only by page (WBC 6.2 came first when every word counted by page).
+    page.goto(site_url)
+    query = "what should a councillor do if they get confidential information and think the public should know"
+    assert target(search(page, query)[0]) == "councils/south-ribble#c9-8"
