@@ -127,12 +127,13 @@ SEARCH_BOX = """async (query) => {
   return Array.from(document.querySelectorAll('.hb-search__list a')).map((a) => a.href);
 }"""
 
-# Pagefind alone, on the same index: its page order, each page's sub-results in its order.
+# Pagefind alone, on the same index: its page order, each page's sub-results in its order. (The
+# bundle the box loads holds the current pages only: earlier versions are a second bundle.)
 PAGEFIND_ALONE = """async ([query, top]) => {
   const bundle = new URL(document.querySelector('[data-hb-search]').dataset.bundle, document.baseURI);
   const pagefind = await import(new URL('pagefind.js', bundle).href);
   await pagefind.options({ baseUrl: new URL('..', bundle).pathname });
-  const search = await pagefind.search(query, { filters: { version: 'current' } });
+  const search = await pagefind.search(query);
   const out = [];
   for (const result of search.results.slice(0, top)) {
     const data = await result.data();

@@ -9,6 +9,13 @@ word index split into chunks at the same size Pagefind splits it, one file per f
 browsers load exactly what they would load from a single run (same files, same sizes), so the
 search's speed and bytes do not change.
 
+The merge can also split the pages one filter value names (the handbook's earlier versions and
+redlines: `Split`) into a second bundle, the filter then left out of both: every search loads the
+first bundle only, so its page list, word index and filters hold the current pages only (at 4,000
+councils 4,005 of 5,611 pages, and no 12 KB version filter); search.js loads the second when the
+reader asks for earlier versions, and searches both. A site indexed in one run goes through the
+same merge, so both ways give the same two bundles.
+
 What the merge relies on (Pagefind 1.5's bundle format, checked by tests/site/test_pagefind_parts.py
 against a single run of the pinned pagefind-bin): every index file is gzip of b"pagefind_dcd" and a
 CBOR value; the meta file is [version, pages [[hash, word count]], index chunks [[from, to, hash]],
@@ -31,6 +38,7 @@ import json
 import shutil
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -211,8 +219,82 @@ def _prefixes(a: str, b: str) -> tuple[str, str]:
     return a[:common + 1], b[:common + 1]
 
 
-def merge(bundles: list[Path], target: Path) -> int:
-    """Merges the bundles (in order) into `target`, replacing what is there; returns the page count."""
+class Output:
+    """One bundle the merge writes: its pages (in merged order), its word chunks, its filters."""
+
+    def __init__(self, target: Path, language: str):
+        self.target, self.language = target, language
+        if target.exists():
+            shutil.rmtree(target)
+        for sub in ("index", "fragment", "filter"):
+            (target / sub).mkdir(parents=True)
+        self.pages: list[list] = []
+        self.chunks: list[list] = []
+        self.current: list[list] = []
+        self.size = 0
+        self.filters: dict[str, dict[str, list[int]]] = {}
+
+    def add_word(self, word: str, pages: list, variants: dict[str, list]) -> None:
+        self.current.append([word, _delta(pages), [[form, _delta(vpages)] for form, vpages in variants.items()]])
+        self.size += sum(len(locs) + len(metas) + 1 for _, locs, metas in pages)
+        if self.size >= CHUNK_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.current:
+            return
+        data = encoded([self.current])
+        name = content_name(self.language, data)
+        (self.target / "index" / f"{name}.pf_index").write_bytes(data)
+        self.chunks.append([self.current[0][0], self.current[-1][0], name])
+        self.current, self.size = [], 0
+
+    def finish(self, first: Part, meta_fields: list[str]) -> None:
+        self.flush()
+        chunks = self.chunks
+        for i in range(len(chunks) - 1):
+            to, following = _prefixes(chunks[i][1], chunks[i + 1][0])
+            if to >= chunks[i][0]:
+                chunks[i][1] = to
+            chunks[i + 1][0] = following
+        meta_filters = []
+        for filter_name in sorted(self.filters):
+            data = encoded([filter_name, [[v, n] for v, n in sorted(self.filters[filter_name].items())]])
+            name = content_name(self.language, data)
+            (self.target / "filter" / f"{name}.pf_filter").write_bytes(data)
+            meta_filters.append([filter_name, name])
+        meta = encoded([first.version, self.pages, chunks, meta_filters, [], meta_fields])
+        meta_name = content_name(self.language, meta, 10)
+        (self.target / f"pagefind.{meta_name}.pf_meta").write_bytes(meta)
+        entry = dict(first.entry)
+        entry["languages"] = {self.language: {**first.entry["languages"][self.language], "hash": meta_name,
+                                              "page_count": len(self.pages)}}
+        (self.target / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+                                                         encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Split:
+    """Pages whose filter `name` has `value` go to a second bundle at `target` (and the filter,
+    then the same on every page of either bundle, is left out of both)."""
+    name: str
+    value: str
+    target: Path
+
+
+def filter_values(part: Part) -> dict[str, dict[str, list[int]]]:
+    """The part's filters: name -> value -> its page numbers in the part."""
+    out: dict[str, dict[str, list[int]]] = {}
+    for _name, file_name in part.filters:
+        filter_name, values = read_file(part.bundle / "filter" / f"{file_name}.pf_filter")
+        for value, numbers in values:
+            out.setdefault(filter_name, {}).setdefault(value, []).extend(numbers)
+    return out
+
+
+def merge(bundles: list[Path], target: Path, split: Split | None = None) -> list[int]:
+    """Merges the bundles (in order) into `target`, replacing what is there, and with `split` the
+    pages it names into a second bundle; returns the page count of each bundle written."""
     parts: list[Part] = []
     first = 0
     for bundle in bundles:
@@ -227,52 +309,67 @@ def merge(bundles: list[Path], target: Path) -> int:
         mapping = [meta_fields.index(f) for f in part.meta_fields]
         part.field_map = None if mapping == list(range(len(mapping))) else mapping
 
-    if target.exists():
-        shutil.rmtree(target)
-    for sub in ("index", "fragment", "filter"):
-        (target / sub).mkdir(parents=True)
+    outputs = [Output(target, language)] + ([Output(split.target, language)] if split else [])
     # The engine, its UI files and WebAssembly: the same in every part.
     for path in parts[0].bundle.iterdir():
         if path.is_file() and not path.name.endswith(".pf_meta") and path.name != "pagefind-entry.json":
-            shutil.copyfile(path, target / path.name)
+            for out in outputs:
+                shutil.copyfile(path, out.target / path.name)
 
-    # Fragments keep their names (their page's hash); a name two parts both use gets a longer one.
-    pages: list[list] = []
+    # Each page's bundle and number there (merged order); its filters follow it, less the split's.
+    route: list[tuple[int, int]] = []
     for part in parts:
-        for name, word_count in part.pages:
+        filters = filter_values(part)
+        moved = set(filters.get(split.name, {}).get(split.value, [])) if split else set()
+        numbers = []
+        for i, (name, word_count) in enumerate(part.pages):
+            out = outputs[1 if i in moved else 0]
+            # Fragments keep their names (their page's hash); a name two parts both use gets a longer one.
             source = part.bundle / "fragment" / f"{name}.pf_fragment"
             unique = name
-            while (target / "fragment" / f"{unique}.pf_fragment").exists():
+            while (out.target / "fragment" / f"{unique}.pf_fragment").exists():
                 unique = content_name(language, source.read_bytes() + unique.encode(), len(unique) - len(language))
-            shutil.copyfile(source, target / "fragment" / f"{unique}.pf_fragment")
-            pages.append([unique, word_count])
+            shutil.copyfile(source, out.target / "fragment" / f"{unique}.pf_fragment")
+            numbers.append((1 if i in moved else 0, len(out.pages)))
+            out.pages.append([unique, word_count])
+        route.extend(numbers)
+        for filter_name, values in filters.items():
+            if split and filter_name == split.name:
+                continue
+            for value, pages_of in values.items():
+                for n in pages_of:
+                    bundle_of, number = numbers[n]
+                    outputs[bundle_of].filters.setdefault(filter_name, {}).setdefault(value, []).append(number)
+
+    def routed(pages: list) -> list[list]:
+        """The pages (merged numbers) of each output, renumbered there."""
+        if not split:
+            return [pages]
+        by_output: list[list] = [[] for _ in outputs]
+        for page in pages:
+            bundle_of, number = route[page[0]]
+            by_output[bundle_of].append([number, page[1], page[2]])
+        return by_output
 
     # Words: each part's are in order, so a streaming merge holds one chunk per part at a time.
     streams = [((word, number, pages, variants) for word, pages, variants in part.words())
                for number, part in enumerate(parts)]
-    chunks: list[list] = []
-    current: list[list] = []
-    size = 0
     word_now: str | None = None
     pages_now: list = []
     variants_now: dict[str, list] = {}
 
     def finish_word() -> None:
-        nonlocal current, size
         if word_now is None:
             return
-        current.append([word_now, _delta(pages_now), [[form, _delta(vpages)] for form, vpages in variants_now.items()]])
-        size += sum(len(locs) + len(metas) + 1 for _, locs, metas in pages_now)
-        if size >= CHUNK_SIZE:
-            flush()
-
-    def flush() -> None:
-        nonlocal current, size
-        data = encoded([current])
-        name = content_name(language, data)
-        (target / "index" / f"{name}.pf_index").write_bytes(data)
-        chunks.append([current[0][0], current[-1][0], name])
-        current, size = [], 0
+        variants_by: list[dict[str, list]] = [{} for _ in outputs]
+        for form, vpages in variants_now.items():
+            for k, some in enumerate(routed(vpages)):
+                if some:
+                    variants_by[k][form] = some
+        for k, some in enumerate(routed(pages_now)):
+            # (a word may have no pages of its own, only its accented forms': "cafe" for "café")
+            if some or variants_by[k] or not split:
+                outputs[k].add_word(word_now, some, variants_by[k])
 
     for word, _number, pages_of, variants in heapq.merge(*streams, key=lambda item: (item[0], item[1])):
         if word != word_now:
@@ -282,34 +379,6 @@ def merge(bundles: list[Path], target: Path) -> int:
         for form, vpages in variants:
             variants_now.setdefault(form, []).extend(vpages)
     finish_word()
-    if current:
-        flush()
-    for i in range(len(chunks) - 1):
-        to, following = _prefixes(chunks[i][1], chunks[i + 1][0])
-        if to >= chunks[i][0]:
-            chunks[i][1] = to
-        chunks[i + 1][0] = following
-
-    # Filters: each value's pages, renumbered, in page order.
-    filters: dict[str, dict[str, list[int]]] = {}
-    for part in parts:
-        for _name, file_name in part.filters:
-            filter_name, values = read_file(part.bundle / "filter" / f"{file_name}.pf_filter")
-            for value, numbers in values:
-                filters.setdefault(filter_name, {}).setdefault(value, []).extend(n + part.first_page for n in numbers)
-    meta_filters = []
-    for filter_name in sorted(filters):
-        data = encoded([filter_name, [[v, n] for v, n in sorted(filters[filter_name].items())]])
-        name = content_name(language, data)
-        (target / "filter" / f"{name}.pf_filter").write_bytes(data)
-        meta_filters.append([filter_name, name])
-
-    meta = encoded([parts[0].version, pages, chunks, meta_filters, [], meta_fields])
-    meta_name = content_name(language, meta, 10)
-    (target / f"pagefind.{meta_name}.pf_meta").write_bytes(meta)
-    entry = dict(parts[0].entry)
-    entry["languages"] = {language: {**parts[0].entry["languages"][language], "hash": meta_name,
-                                     "page_count": len(pages)}}
-    (target / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
-                                                encoding="utf-8")
-    return len(pages)
+    for out in outputs:
+        out.finish(parts[0], meta_fields)
+    return [len(out.pages) for out in outputs]

@@ -586,15 +586,26 @@
     let pagefind = null;
     let extra = null;
     let known = new Set();  // the words search-data.json knows (spelling suggestions come from them)
-    let counts = null;
+    let pagefindEarlier = null;
     let latest = 0;
     let timer = null;
 
+    // The engine over a bundle: its Pagefind module (each bundle's pagefind.js is its own module).
+    async function loadEngine(url) {
+      const module = await import(new URL("pagefind.js", url).href);
+      // Result URLs are site-relative; prefix the site's own path so a sub-path deploy works.
+      // Pagefind runs on this page, not in its web worker: the worker is 41 KB more to fetch, and
+      // every result crosses to the page by message, at 4,000 councils 1,600 results a word; the
+      // first result showed sooner without it in every interleaved run (bench/README.md,
+      // build_scale.py). Its search blocks the page a few hundred milliseconds at most, while the
+      // reader waits for the results anyway.
+      await module.options({ baseUrl: siteRoot.pathname, noWorker: true });
+      return module;
+    }
+
     async function engine() {
       if (!pagefind) {
-        pagefind = import(new URL("pagefind.js", bundle).href).then(async (module) => {
-          // Result URLs are site-relative; prefix the site's own path so a sub-path deploy works.
-          await module.options({ baseUrl: siteRoot.pathname });
+        pagefind = loadEngine(bundle).then(async (module) => {
           const [, data] = await Promise.all([
             module.init(),  // fetch the index metadata and the wasm now, not on the first key
             fetch(new URL("search-data.json", bundle)).then((r) => (r.ok ? r.json() : null)).catch(() => null),
@@ -613,35 +624,64 @@
       return pagefind;
     }
 
+    // Superseded and proposed versions and redlines are a second bundle (search.py), loaded only
+    // when the reader asks for them: the bundle every search loads stays the current pages'.
+    // Null when the site has none.
+    async function earlierEngine() {
+      const more = extra && extra.earlier;
+      if (!more || !more.pages) return null;
+      if (!pagefindEarlier) {
+        pagefindEarlier = loadEngine(new URL(more.bundle, bundle)).then(async (module) => {
+          await module.init();
+          return module;
+        }).catch((error) => {
+          pagefindEarlier = null;
+          throw error;
+        });
+      }
+      return pagefindEarlier;
+    }
+
     const links = () => Array.from(panel.querySelectorAll(".hb-search__list a, .hb-search__suggest a, .hb-search__suggest button"));
     const open = () => { panel.hidden = false; };
     const close = () => { panel.hidden = true; };
 
-    async function search(module, terms, filters) {
+    // Each term's results from the bundles searched (the earlier versions' ids marked apart).
+    async function searchTerm(modules, text) {
+      const each = await Promise.all(modules.map((module) => module.search(text)));
+      each.slice(1).forEach((s, k) => s.results.forEach((r) => { r.id = `${k + 1}:${r.id}`; }));
+      return { results: each.flatMap((s) => s.results) };
+    }
+
+    async function search(modules, terms) {
       const found = [];
       const pages = new Map();
-      const searches = await Promise.all(terms.map((term) => module.search(term.text, { filters })));
+      const searches = await Promise.all(terms.map((term) => searchTerm(modules, term.text)));
+      const scored = [];  // each term's results by page id
       searches.forEach((result, t) => {
         const byPage = new Map();
+        const results = new Map();
+        scored.push(results);
         for (const r of result.results) {
           byPage.set(r.id, r.words || []);
+          results.set(r.id, r);
           const page = pages.get(r.id) || { id: r.id, result: r, terms: 0, hits: 0 };
           page.hits += (r.words || []).length;
           pages.set(r.id, page);
         }
         found.push(byPage);
       });
-      // How many pages are searched (for how rare each word is): the filter counts, one small
-      // file; a search for everything would fetch the whole index.
-      counts = counts || await module.filters();
-      const version = (counts && counts.version) || {};
-      const n = Math.max(1, filters.version ? version[filters.version] || 0 : Object.values(version).reduce((a, b) => a + b, 0));
+      // How many pages are searched (for how rare each word is): search-data.json counts each
+      // bundle's (a search for everything would fetch the whole index); without it, the most any
+      // word was found on.
+      const counted = extra ? (extra.pages || 0) + (modules.length > 1 ? extra.earlier.pages : 0) : 0;
+      const n = Math.max(1, counted, ...searches.map((s) => s.results.length));
       const idf = searches.map((s) => Math.log(1 + n / Math.max(1, s.results.length)));
       // A page's promise: the rare words it holds, each by how well Pagefind scores it there.
       const best = searches.map((s) => Math.max(1e-9, ...s.results.map((r) => r.score)));
       for (const page of pages.values()) {
         page.terms = terms.reduce((sum, _, t) => {
-          const r = searches[t].results.find((x) => x.id === page.id);
+          const r = scored[t].get(page.id);  // (a lookup: a word can be on thousands of pages)
           return sum + (r ? idf[t] * (0.5 + 0.5 * r.score / best[t]) : 0);
         }, 0);
       }
@@ -715,8 +755,9 @@
         terms = queryTerms(query);  // after the engine: its data says which words are stop words
         terms = terms.map((term) => british(term, known));
         if (terms.length) {
-          const filters = earlier.checked ? {} : { version: "current" };
-          const found = await search(module, terms, filters);
+          const more = earlier.checked ? await earlierEngine() : null;
+          if (ticket !== latest) return;
+          const found = await search(more ? [module, more] : [module], terms);
           if (ticket !== latest) return;
           const idf = found.idf;
           const total = idf.reduce((a, b) => a + b, 0);

@@ -207,6 +207,40 @@ def test_a_protocol_read_once_opens_offline(browser, site_url):
         context.close()
 
 
+def search_results(page, query: str) -> list[str]:
+    page.fill("#hb-search-input", query)
+    page.wait_for_function("q => document.getElementById('hb-search-status').textContent.includes(`found for “${q}”`)",
+                           arg=query)
+    return page.eval_on_selector_all(".hb-search__result", "links => links.map(a => a.href)")
+
+
+def test_a_search_made_once_works_offline_earlier_versions_too(browser, site_url):
+    """The search engine, both bundles (the current pages' and, once asked for, the earlier
+    versions') and the index files a search fetched are stored as they are used."""
+    context = browser.new_context()
+    page = context.new_page()
+    query = "proposed protocol"
+    earlier = ".hb-search__result[href*='proposed-2017-10']"
+
+    def search_earlier() -> list[str]:
+        search_results(page, query)
+        page.check("#hb-search-earlier")
+        page.wait_for_selector(earlier)
+        return page.eval_on_selector_all(".hb-search__result", "links => links.map(a => a.href)")
+
+    try:
+        page.goto(site_url)
+        page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
+        page.reload()  # a page opened with the worker in charge: its scripts are stored too
+        online = search_earlier()
+        context.set_offline(True)
+        page.reload()
+        assert search_earlier() == online
+    finally:
+        context.set_offline(False)
+        context.close()
+
+
 def test_light_dark_toggle_switches_the_scheme(page, site_url):
     page.goto(site_url + "councils/sedgemoor/")
     before = page.evaluate("document.body.dataset.mdColorScheme")

@@ -125,6 +125,34 @@ def test_an_index_merged_from_parts_is_the_index_one_run_writes(site, tmp_path):
     assert (tmp_path / "merged" / "pagefind.js").exists()
 
 
+def test_earlier_versions_split_into_a_second_bundle_hold_what_one_run_holds(site, tmp_path):
+    """Merged with the version filter's "earlier" pages split off, the two bundles hold between
+    them every page and every word's locations of one run, each page in one bundle only, and
+    neither has the version filter (each bundle is one side of it)."""
+    root, pages = site
+    whole = readable(one_run(root, pages, tmp_path / "whole"))
+    bundles = pagefind_parts.run_parts([str(pagefind_executable()), *COMMAND_OPTIONS], root, pages, 3,
+                                       tmp_path / "parts", timeout=120)
+    counts = pagefind_parts.merge(bundles, tmp_path / "current",
+                                  pagefind_parts.Split("version", "earlier", tmp_path / "current" / "earlier"))
+    current, earlier = readable(tmp_path / "current"), readable(tmp_path / "current" / "earlier")
+    assert counts == [len(current["pages"]), len(earlier["pages"])]
+    assert set(current["pages"]) == set(whole["filters"]["version"]["current"])
+    assert set(earlier["pages"]) == set(whole["filters"]["version"]["earlier"])
+    assert current["filters"] == earlier["filters"] == {}
+    assert {**current["pages"], **earlier["pages"]} == whole["pages"]
+    joined = {}
+    for word in set(current["words"]) | set(earlier["words"]):
+        (a, a_forms), (b, b_forms) = current["words"].get(word, ({}, {})), earlier["words"].get(word, ({}, {}))
+        forms = {form: {**a_forms.get(form, {}), **b_forms.get(form, {})} for form in {*a_forms, *b_forms}}
+        joined[word] = ({**a, **b}, forms)
+    assert joined == whole["words"]
+    for bundle in (tmp_path / "current", tmp_path / "current" / "earlier"):
+        entry = json.loads((bundle / "pagefind-entry.json").read_text())
+        assert (bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta").exists()
+        assert (bundle / "pagefind.js").exists()
+
+
 def test_a_single_part_merges_into_the_same_files(site, tmp_path):
     """Merging one run's bundle rewrites its word index byte for byte: the merge writes what
     Pagefind writes, including where the index is split into chunks."""
@@ -215,7 +243,7 @@ def test_a_rebuild_with_the_same_plugin_indexes_in_parts_again_and_cleans_up(tmp
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     merged = []
     merge = pagefind_parts.merge
-    monkeypatch.setattr(pagefind_parts, "merge", lambda bundles, target: merged.append(len(bundles)) or merge(bundles, target))
+    monkeypatch.setattr(pagefind_parts, "merge", lambda bundles, *rest: merged.append(len(bundles)) or merge(bundles, *rest))
     (tmp_path / "tmp").mkdir()
     config = load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     config.plugins.on_startup(command="serve", dirty=False)

@@ -125,10 +125,10 @@ def test_keyboard_only_search_lands_on_the_clause(page, site_url):
     page.wait_for_function(f"document.getElementById('{fragment}').getBoundingClientRect().top < innerHeight")
 
 
-def indexed_pages(site) -> dict[str, dict]:
-    """Pagefind's stored fragments (one per indexed page), by page URL."""
+def indexed_pages(site, bundle: str = "pagefind") -> dict[str, dict]:
+    """Pagefind's stored fragments (one per indexed page) in a bundle, by page URL."""
     pages = {}
-    for path in (site / "pagefind" / "fragment").iterdir():
+    for path in (site / bundle / "fragment").iterdir():
         raw = gzip.decompress(path.read_bytes()).decode("utf-8")
         fragment = json.loads(raw[raw.index("{"):])
         pages[fragment["url"]] = fragment
@@ -145,14 +145,17 @@ def test_every_clause_in_force_is_a_search_target(built_site, library):
         assert pages[url]["filters"]["version"] == ["current"]
 
 
-def test_earlier_versions_are_indexed_as_earlier(built_site, library):
-    pages = indexed_pages(built_site)
+def test_earlier_versions_are_indexed_as_earlier_in_their_own_bundle(built_site, library):
+    """Searched only when the reader asks for earlier versions: search.js loads their bundle then."""
+    pages = indexed_pages(built_site, "pagefind/earlier")
+    current = indexed_pages(built_site)
     for protocol in library.protocols:
         for version in protocol.versions:
             if version is protocol.default_version:
                 continue
             url = "/" + urls.url_of(urls.version_path(protocol, version))
             assert pages[url]["filters"]["version"] == ["earlier"], url
+            assert url not in current, url
 
 
 # --- Answering questions (issue 15) ------------------------------------------------------------
